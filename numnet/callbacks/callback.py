@@ -1,0 +1,109 @@
+"""``Callback``: the base class with every Keras hook, and ``CallbackList``."""
+
+
+class Callback:
+    """Base class for objects that watch training.
+
+    Override any hook. During ``fit``/``evaluate``/``predict`` ``self.model`` is the model and
+    ``self.params`` holds ``{'verbose', 'epochs', 'steps'}``. ``logs`` are dicts of floats
+    (``loss``, metrics, and ``val_`` versions at epoch end). Setting
+    ``self.model.stop_training = True`` ends ``fit`` after the current epoch.
+    """
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+        self.validation_data = None
+
+    def set_params(self, params):
+        """Receive the training parameters (``verbose``, ``epochs``, ``steps``)."""
+        self.params = params
+
+    def set_model(self, model):
+        """Receive the model being trained."""
+        self.model = model
+
+    def on_batch_begin(self, batch, logs=None):
+        """Alias of ``on_train_batch_begin`` kept for Keras 2 code."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Alias of ``on_train_batch_end`` kept for Keras 2 code."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """Called at the start of each epoch (0-based ``epoch``)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Called at the end of each epoch with the epoch's averaged ``logs``."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        """Called before each training batch."""
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        """Called after each training batch with the running averages."""
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        """Called before each batch of ``evaluate`` (and validation)."""
+
+    def on_test_batch_end(self, batch, logs=None):
+        """Called after each batch of ``evaluate`` (and validation)."""
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        """Called before each batch of ``predict``."""
+
+    def on_predict_batch_end(self, batch, logs=None):
+        """Called after each batch of ``predict``."""
+
+    def on_train_begin(self, logs=None):
+        """Called once at the start of ``fit``."""
+
+    def on_train_end(self, logs=None):
+        """Called once at the end of ``fit`` with the last epoch's logs."""
+
+    def on_test_begin(self, logs=None):
+        """Called at the start of ``evaluate`` (and of each validation pass)."""
+
+    def on_test_end(self, logs=None):
+        """Called at the end of ``evaluate`` (and of each validation pass)."""
+
+    def on_predict_begin(self, logs=None):
+        """Called at the start of ``predict``."""
+
+    def on_predict_end(self, logs=None):
+        """Called at the end of ``predict``."""
+
+
+_HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+
+
+class CallbackList:
+    """Calls a hook on each callback in order.
+
+    Args:
+        callbacks: list of ``Callback`` objects (default None: empty).
+        model: the model to give them.
+        params: the dict given to ``set_params``.
+    """
+
+    def __init__(self, callbacks=None, model=None, params=None):
+        self.callbacks = list(callbacks or [])
+        for callback in self.callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"callbacks must be numnet.callbacks.Callback objects; received "
+                    f"{callback!r} of type {type(callback).__name__}.")
+            if model is not None:
+                callback.set_model(model)
+            if params is not None:
+                callback.set_params(params)
+
+    def __getattr__(self, name):
+        if name not in _HOOKS:
+            raise AttributeError(name)
+
+        def call_all(*args, **kwargs):
+            for callback in self.callbacks:
+                getattr(callback, name)(*args, **kwargs)
+
+        return call_all

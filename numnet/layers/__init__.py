@@ -1,0 +1,8 @@
+"""Layers: each a class with ``build``, ``forward`` and ``backward`` (see ``layer.py``)."""
+from .core import Activation, Dense, Dropout, Flatten, Reshape
+from .input_layer import Input, InputLayer, KerasTensor
+from .layer import Layer
+from .variable import Variable
+
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "KerasTensor",
+           "Layer", "Reshape", "Variable"]
