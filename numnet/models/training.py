@@ -261,7 +261,10 @@ class Trainer:
         callback_list = CallbackList(user_callbacks + progbar + [history], model=self,
                                      params={"verbose": verbose, "epochs": epochs, "steps": steps})
         self.stop_training = False
+        self._initial_epoch = None
         callback_list.on_train_begin()
+        if self._initial_epoch is not None:  # set by BackupAndRestore to resume
+            initial_epoch = self._initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             for metric in self._metrics:
