@@ -49,7 +49,7 @@ def check_gradients(model, x, y, epsilon=1e-6, max_checks=64, seed=0, verbose=Tr
     model._check_compiled("check_gradients")
     x, y = model._prepare_xy(x, y)
     model._pack_weights()
-    x = x.astype(np.float64)
+    x = [a.astype(np.float64) for a in x] if isinstance(x, list) else x.astype(np.float64)
     weights = model.trainable_weights
     saved = [(v, v.value, v.grad) for v in weights]
     states = _rng_states(model)

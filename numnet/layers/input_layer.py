@@ -13,8 +13,8 @@ class KerasTensor:
         shape: the full shape with the batch dimension first (``None`` for unknown).
         dtype: its dtype name (default 'float32').
         name: an optional name.
-        source: ``(layer, inbound)`` — the layer that made it and the symbolic inputs of that call
-            (an ``InputLayer`` has none).
+        source: ``(layer, inbound)`` — the layer that made it and the symbolic input(s) of that
+            call (None for an ``InputLayer``).
     """
 
     def __init__(self, shape, dtype="float32", name=None, source=None):
@@ -70,7 +70,8 @@ class InputLayer(Layer):
         self._batch_input_shape = batch_shape
         self.built = True
         self.input_shape = self.output_shape = batch_shape
-        self.output = KerasTensor(batch_shape, self.dtype, name=self.name, source=(self, ()))
+        tensor = KerasTensor(batch_shape, self.dtype, name=self.name, source=(self, None))
+        self._inbound_nodes.append((tensor, tensor))
 
     def forward(self, x, training=False):
         return x
@@ -98,3 +99,11 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, 
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name,
                        batch_shape=batch_shape, **kwargs)
     return layer.output
+
+
+def is_symbolic(value):
+    """True for a ``KerasTensor`` or a non-empty list/tuple of them."""
+    if isinstance(value, KerasTensor):
+        return True
+    return isinstance(value, (list, tuple)) and bool(value) and all(
+        isinstance(v, KerasTensor) for v in value)

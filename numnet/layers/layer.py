@@ -50,6 +50,7 @@ class Layer:
         self.input_shape = None
         self.output_shape = None
         self._variables = []
+        self._inbound_nodes = []  # (input tensors, output tensor) of each symbolic call
         # False for the first layer of a model: dL/dx of the data is never needed.
         self.needs_input_gradient = True
 
@@ -136,9 +137,15 @@ class Layer:
         self.built = True
 
     def ensure_built(self, input_shape):
-        """Build once, recording the input and output shapes (batch dimension None)."""
+        """Build once, recording the input and output shapes (batch dimension None).
+
+        ``input_shape`` is a tuple, or a list of tuples for a layer with several inputs.
+        """
         if not self.built:
-            input_shape = (None,) + tuple(input_shape[1:])
+            if isinstance(input_shape, list):
+                input_shape = [(None,) + tuple(s[1:]) for s in input_shape]
+            else:
+                input_shape = (None,) + tuple(input_shape[1:])
             self.build(input_shape)
             self.built = True
             self.input_shape = input_shape
@@ -157,10 +164,50 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must implement backward().")
 
     def __call__(self, inputs, training=False):
-        """Apply the layer to a NumPy batch (building it on first use); returns an array."""
-        x = np.asarray(inputs, dtype=self.dtype)
-        self.ensure_built(x.shape)
+        """Apply the layer: to a NumPy batch (building it on first use), returning an array;
+        or to symbolic ``KerasTensor``\\ s (functional API), returning a ``KerasTensor``."""
+        from .input_layer import is_symbolic
+
+        if is_symbolic(inputs):
+            return self._call_symbolic(inputs)
+        if isinstance(inputs, (list, tuple)) and inputs and isinstance(inputs[0], np.ndarray):
+            x = [np.asarray(a, dtype=self.dtype) for a in inputs]
+            self.ensure_built([a.shape for a in x])
+        else:
+            x = np.asarray(inputs, dtype=self.dtype)
+            self.ensure_built(x.shape)
         return self.forward(x, training=bool(training))
+
+    def _call_symbolic(self, inputs):
+        from .input_layer import KerasTensor
+
+        several = isinstance(inputs, (list, tuple))
+        shape = [t.shape for t in inputs] if several else inputs.shape
+        if self.built and self.input_shape is not None:
+            _check_compatible(self, self.input_shape, shape)
+        self.ensure_built(shape)
+        out_shape = self.compute_output_shape(
+            [(None,) + tuple(s[1:]) for s in shape] if several else (None,) + tuple(shape[1:]))
+        output = KerasTensor(out_shape, self.dtype, name=self.name,
+                             source=(self, list(inputs) if several else inputs))
+        self._inbound_nodes.append((inputs, output))
+        return output
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call (functional API / built Sequential)."""
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer '{self.name}' has never been called and thus has "
+                                 f"no defined input. Build the model with an Input first.")
+        return self._inbound_nodes[0][0]
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first call (functional API / built Sequential)."""
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer '{self.name}' has never been called and thus has "
+                                 f"no defined output. Build the model with an Input first.")
+        return self._inbound_nodes[0][1]
 
     # ----------------------------------------------------------------- config
     def get_config(self):
@@ -177,6 +224,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _check_compatible(layer, expected, received):
+    pairs = zip(expected, received) if isinstance(expected, list) else [(expected, received)]
+    for exp, rec in pairs:
+        if len(exp) != len(rec) or any(e is not None and r is not None and e != r
+                                       for e, r in zip(exp[1:], rec[1:])):
+            raise ValueError(f"Input 0 of layer '{layer.name}' is incompatible with the layer: "
+                             f"expected shape {exp}, received {rec}.")
 
 
 def _check_dtype(dtype):

@@ -12,12 +12,21 @@ from .training import Trainer
 
 
 class Model(Trainer):
-    """Base of ``Sequential`` (and of functional models).
+    """Base of ``Sequential`` and of functional models.
+
+    ``numnet.Model(inputs, outputs, name=None)`` builds a functional model (see
+    ``functional.py``), exactly as ``keras.Model`` does.
 
     Args:
-        name: the model's name, any string (default: ``sequential``, ``sequential_1``, ...).
+        name: the model's name, any string (default: ``sequential``, ``functional``, ...).
         trainable: whether its weights are trained (default True).
     """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, name=None, trainable=True):
         if name is not None and not isinstance(name, str):
@@ -133,12 +142,49 @@ class Model(Trainer):
             start = stop
         self._flat_params, self._flat_grads, self._segments = params, grads, segments
         self._packed_ids = ids
-        # A layer needs dL/dx only when some layer before it has trainable weights.
+        self._mark_input_gradients()
+        return True
+
+    def _mark_input_gradients(self):
+        """A layer needs dL/dx only when some layer before it has trainable weights."""
         seen_weights = False
         for layer in self.layers:
             layer.needs_input_gradient = seen_weights
             seen_weights = seen_weights or bool(layer.trainable_weights)
-        return True
+
+    def _output_layer(self):
+        """The layer that computes the model's (single) output."""
+        return self.layers[-1] if self.layers else None
+
+    # ------------------------------------------------------------- symbolic graph
+    def _symbolic(self, attribute):
+        if not self.built or getattr(self, "_inputs", None) is None:
+            raise AttributeError(f"Model '{self.name}' has no defined {attribute} yet: give it "
+                                 f"an Input (or input_shape=) or build it first.")
+
+    @property
+    def inputs(self):
+        """The list of symbolic input tensors."""
+        self._symbolic("inputs")
+        return list(self._inputs)
+
+    @property
+    def outputs(self):
+        """The list of symbolic output tensors."""
+        self._symbolic("outputs")
+        return list(self._outputs)
+
+    @property
+    def input(self):
+        """The symbolic input tensor (a list when there are several)."""
+        inputs = self.inputs
+        return inputs[0] if len(inputs) == 1 else inputs
+
+    @property
+    def output(self):
+        """The symbolic output tensor (a list when there are several)."""
+        outputs = self.outputs
+        return outputs[0] if len(outputs) == 1 else outputs
 
     # ------------------------------------------------------------- display
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,

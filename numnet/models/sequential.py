@@ -27,6 +27,8 @@ class Sequential(Model):
         super().__init__(name=name, trainable=trainable)
         self._layers = []
         self._input_layer = None
+        self._inputs = self._outputs = None
+        self._own_nodes = []
         if layers is None:
             layers = []
         elif isinstance(layers, (Layer, KerasTensor)):
@@ -84,10 +86,12 @@ class Sequential(Model):
         if not self._layers:
             raise ValueError(f"There are no layers in model '{self.name}' to pop.")
         layer = self._layers.pop()
-        self.built = False
         self._packed_ids = None
-        if self._layers and all(lay.built for lay in self._layers):
-            self.built = True
+        if self._layers and self._input_layer is not None:
+            self.build(self._input_layer.batch_shape)
+        else:
+            self.built = bool(self._layers) and all(lay.built for lay in self._layers)
+            self._inputs = self._outputs = None
         return layer
 
     def build(self, input_shape=None):
@@ -99,15 +103,23 @@ class Sequential(Model):
                                  f"start it with keras.Input(shape=...) or give the first layer "
                                  f"input_shape=..., or call fit/predict on data.")
         shape = (None,) + tuple(input_shape[1:])
-        for layer in self._layers:
-            if layer.built and layer.input_shape is not None and \
-                    tuple(layer.input_shape[1:]) != tuple(shape[1:]):
-                raise ValueError(
-                    f"Input 0 of layer '{layer.name}' is incompatible with the layer: expected "
-                    f"shape {layer.input_shape}, received {shape}.")
-            layer.ensure_built(shape)
-            shape = layer.output_shape
+        if self._input_layer is None or tuple(self._input_layer.batch_shape[1:]) != shape[1:]:
+            self._input_layer = InputLayer(batch_shape=shape)
+        self._connect()
         self.built = bool(self._layers)
+
+    def _connect(self):
+        """Call each layer on the symbolic input, so that ``layer.output`` and
+        ``model.inputs`` / ``outputs`` exist (and every layer is built)."""
+        for layer, node in self._own_nodes:
+            if node in layer._inbound_nodes:
+                layer._inbound_nodes.remove(node)
+        self._own_nodes = []
+        tensor = self._input_layer.output
+        for layer in self._layers:
+            tensor = layer(tensor)
+            self._own_nodes.append((layer, layer._inbound_nodes[-1]))
+        self._inputs, self._outputs = [self._input_layer.output], [tensor]
 
     def _forward(self, x, training):
         for layer in self._layers:

@@ -92,26 +92,62 @@ class Trainer:
 
     # ------------------------------------------------------------- data
     def _prepare_x(self, x, argument="x"):
+        """Check ``x`` against the model's input(s); returns an array, or a list of arrays for
+        a model with several inputs."""
+        names = self._input_names()
+        if len(names) > 1:
+            if isinstance(x, dict):
+                missing = [n for n in names if n not in x]
+                if missing:
+                    raise ValueError(f"Argument '{argument}' is missing inputs {missing}; the "
+                                     f"model's inputs are {names}.")
+                x = [x[n] for n in names]
+            if not isinstance(x, (list, tuple)) or len(x) != len(names):
+                raise ValueError(f"Model '{self.name}' has {len(names)} inputs {names}; "
+                                 f"argument '{argument}' must be a list of {len(names)} arrays "
+                                 f"(or a dict by input name).")
+            arrays = [self._prepare_one_x(a, f"{argument}[{i}]", i) for i, a in enumerate(x)]
+            data_utils.check_same_length({f"{argument}[{i}]": a for i, a in enumerate(arrays)})
+            return arrays
+        if isinstance(x, dict) and len(x) == 1:
+            x = next(iter(x.values()))
+        return self._prepare_one_x(x, argument, 0)
+
+    def _prepare_one_x(self, x, argument, position):
         x = data_utils.as_array(x, argument)
         data_utils.check_finite(x, argument)
         if not self.built:
             self.build((None,) + x.shape[1:])
-        expected = self.input_shape
-        first = self.layers[0].name if self.layers else self.name
-        data_utils.check_input_shape(first, expected, x, argument)
+        expected = self._input_shapes()[position]
+        data_utils.check_input_shape(self._first_layer_name(position), expected, x, argument)
         return x
+
+    def _input_names(self):
+        return ["input"]
+
+    def _input_shapes(self):
+        return [self.input_shape]
+
+    def _first_layer_name(self, position):
+        return self.layers[0].name if self.layers else self.name
 
     def _prepare_xy(self, x, y, x_name="x", y_name="y"):
         x = self._prepare_x(x, x_name)
         y = data_utils.as_array(y, y_name)
         data_utils.check_finite(y, y_name)
-        data_utils.check_same_length({x_name: x, y_name: y})
+        data_utils.check_same_length({x_name: _first(x), y_name: y})
+        if isinstance(self.output_shape, list):
+            raise NotImplementedError(
+                f"Model '{self.name}' has {len(self.output_shape)} outputs; numnet trains models "
+                f"with one output. predict() works with several outputs.")
         self._loss_fn.check_targets(y, self.output_shape)
         self._resolve_metrics(y, self.output_shape)
         return x, y
 
     def _cast(self, x):
         dtype = self._flat_params.dtype if self._flat_params is not None else np.float32
+        if isinstance(x, list):
+            return [a if a.dtype == dtype else a.astype(dtype) for a in x]
         return x if x.dtype == dtype else x.astype(dtype)
 
     def _prepare_training(self):
@@ -122,7 +158,7 @@ class Trainer:
 
     def _uses_fused_gradient(self):
         """True when the output activation and the loss combine into dL/dz = (p - y) / N."""
-        last = self.layers[-1]
+        last = self._output_layer()
         activation = getattr(last, "activation", None)
         loss = self._loss_fn
         if not hasattr(last, "backward_pre_activation") or getattr(loss, "from_logits", True):
@@ -174,9 +210,9 @@ class Trainer:
             metric.reset_state()
         total, count = 0.0, 0
         callbacks.on_test_begin()
-        for step, (index, size) in enumerate(self._batches(len(x), batch_size)):
+        for step, (index, size) in enumerate(self._batches(len(_first(x)), batch_size)):
             callbacks.on_test_batch_begin(step)
-            loss_value, y_pred = self._test_step(self._cast(x[index]), y[index])
+            loss_value, y_pred = self._test_step(self._cast(_take(x, index)), y[index])
             total += loss_value * size
             count += size
             for metric in self._metrics:
@@ -244,16 +280,18 @@ class Trainer:
             val = self._prepare_xy(validation_data[0], validation_data[1], "validation_data[0]",
                                    "validation_data[1]")
         elif validation_split:
-            split = int(np.floor(len(x) * (1.0 - validation_split)))
-            if split == 0 or split == len(x):
+            total = len(_first(x))
+            split = int(np.floor(total * (1.0 - validation_split)))
+            if split == 0 or split == total:
                 raise ValueError(f"validation_split={validation_split} leaves "
-                                 f"{split} training and {len(x) - split} validation samples out "
-                                 f"of {len(x)}; both must be at least 1.")
-            x, val = x[:split], (x[split:], y[split:])
-            y = y[:split]
+                                 f"{split} training and {total - split} validation samples out "
+                                 f"of {total}; both must be at least 1.")
+            train, held_out = slice(0, split), slice(split, None)
+            x, val = _take(x, train), (_take(x, held_out), y[held_out])
+            y = y[train]
 
         self._prepare_training()
-        n = len(x)
+        n = len(_first(x))
         steps = -(-n // batch_size)
         user_callbacks = list(callbacks or [])
         history = History()
@@ -275,7 +313,7 @@ class Trainer:
             for step, (index, size) in enumerate(self._batches(n, batch_size, order)):
                 callback_list.on_train_batch_begin(step)
                 yb = y[index]
-                loss_value, y_pred = self._train_step(self._cast(x[index]), yb)
+                loss_value, y_pred = self._train_step(self._cast(_take(x, index)), yb)
                 total += loss_value * size
                 count += size
                 for metric in self._metrics:
@@ -320,7 +358,7 @@ class Trainer:
         progbar.mode = "evaluate"
         callback_list = CallbackList(list(callbacks or []) + ([progbar] if verbose else []),
                                      model=self, params={"verbose": verbose, "epochs": 1,
-                                                         "steps": -(-len(x) // batch_size)})
+                                                         "steps": -(-len(_first(x)) // batch_size)})
         logs = self._run_test_loop(x, y, batch_size, callback_list)
         if return_dict:
             return logs
@@ -347,18 +385,20 @@ class Trainer:
         progbar.mode = "predict"
         callback_list = CallbackList(list(callbacks or []) + ([progbar] if verbose else []),
                                      model=self, params={"verbose": verbose, "epochs": 1,
-                                                         "steps": -(-len(x) // batch_size)})
+                                                         "steps": -(-len(_first(x)) // batch_size)})
         callback_list.on_predict_begin()
-        outputs = None
-        for step, (index, _) in enumerate(self._batches(len(x), batch_size)):
+        outputs, n = None, len(_first(x))
+        for step, (index, _) in enumerate(self._batches(n, batch_size)):
             callback_list.on_predict_batch_begin(step)
-            y_pred = self._forward(self._cast(x[index]), training=False)
+            y_pred = self._forward(self._cast(_take(x, index)), training=False)
+            parts = y_pred if isinstance(y_pred, list) else [y_pred]
             if outputs is None:
-                outputs = np.empty((len(x),) + y_pred.shape[1:], dtype=y_pred.dtype)
-            outputs[index] = y_pred
+                outputs = [np.empty((n,) + p.shape[1:], dtype=p.dtype) for p in parts]
+            for out, part in zip(outputs, parts):
+                out[index] = part
             callback_list.on_predict_batch_end(step, {"outputs": y_pred})
         callback_list.on_predict_end()
-        return outputs
+        return outputs if isinstance(y_pred, list) else outputs[0]
 
     def __call__(self, x, training=False):
         """Run the model on a batch (NumPy in, NumPy out)."""
@@ -396,7 +436,8 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """Outputs for one batch ``x`` (no batching, no progress bar)."""
-        return self.predict(x, batch_size=max(len(np.asarray(x)), 1), verbose=0)
+        x = self._prepare_x(x)
+        return self.predict(x, batch_size=len(_first(x)), verbose=0)
 
     def _batch_result(self, loss_value, return_dict):
         logs = self._logs(loss_value)
@@ -404,6 +445,15 @@ class Trainer:
             return logs
         values = [logs["loss"]] + [logs[m.name] for m in self._metrics]
         return values[0] if len(values) == 1 else values
+
+
+def _first(x):
+    return x[0] if isinstance(x, list) else x
+
+
+def _take(x, index):
+    """Rows ``index`` of an array, or of each array of a multi-input list."""
+    return [a[index] for a in x] if isinstance(x, list) else x[index]
 
 
 def _check_int(value, argument, minimum):
