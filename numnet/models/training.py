@@ -330,6 +330,8 @@ class Trainer:
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        if getattr(self.optimizer, "use_ema", False):
+            self.optimizer.finalize_variable_values([self._flat_params])
         callback_list.on_train_end(logs)
         return history
 
