@@ -23,14 +23,37 @@ def readable_size(num_bytes):
 
 
 def _wrap(text, width):
-    """Split ``text`` into lines of at most ``width`` display columns."""
+    """Word-wrap ``text`` into lines of at most ``width`` display columns (long words are cut)."""
     lines, current = [], ""
-    for ch in text:
-        if display_width(current + ch) > width:
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if display_width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
             lines.append(current)
-            current = ""
-        current += ch
+        current = ""
+        for ch in word:
+            if display_width(current + ch) > width:
+                lines.append(current)
+                current = ""
+            current += ch
     return lines + [current]
+
+
+def _fit_widths(planned, borders, line_length):
+    """Column widths (with one space of padding each side) after shrinking the planned widths
+    evenly to fit ``line_length``, the way Keras's table renderer does."""
+    widths = [w + 2 for w in planned]
+    excess = sum(widths) - (line_length - borders)
+    remaining, ratio = excess, len(widths)
+    fitted = []
+    for width in widths:
+        cut = min(width, round(remaining / ratio)) if excess > 0 else 0
+        fitted.append(width - cut)
+        remaining -= cut
+        ratio -= 1
+    return fitted
 
 
 def _pad(text, width, align):
@@ -54,6 +77,32 @@ def _nbytes(weights):
     return sum(v.value.nbytes for v in weights)
 
 
+def _connections(model):
+    """For a functional model that is not a simple chain: layer id -> 'name[0][0], ...';
+    None when the model reads as a chain (then Keras prints three columns)."""
+    tensors = getattr(model, "_tensors", None)
+    if tensors is None:
+        return None
+    chain = len(model.inputs) == 1 and len(model.outputs) == 1
+    used = {}
+    for tensor in tensors:
+        inbound = tensor.source[1]
+        if isinstance(inbound, list):
+            chain = False
+        for parent in (inbound if isinstance(inbound, list) else [inbound] if inbound else []):
+            used[id(parent)] = used.get(id(parent), 0) + 1
+    if chain and all(count == 1 for count in used.values()):
+        return None
+    connections = {}
+    for tensor in tensors:
+        layer, inbound = tensor.source
+        if inbound is None:
+            continue
+        parents = inbound if isinstance(inbound, list) else [inbound]
+        connections[id(layer)] = ", ".join(f"{p.source[0].name}[0][0]" for p in parents)
+    return connections
+
+
 def summary_lines(model, line_length=None):
     """Return the summary of ``model`` as a list of lines (without newlines).
 
@@ -62,12 +111,20 @@ def summary_lines(model, line_length=None):
         line_length: total width (default: 88, or the terminal's width minus 4 if smaller).
     """
     if line_length is None:
-        line_length = min(88, shutil.get_terminal_size().columns - 4)
-    headers = ("Layer (type)", "Output Shape", "Param #")
-    aligns = ("left", "left", "right")
-    cuts = [int(p * line_length) for p in (0.45, 0.80, 1.0)]
-    planned = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1]]
-    inner = [planned[0] - 1, planned[1] - 2, planned[2] - 1]  # rich's fit to the border
+        default = 88 if _connections(model) is None else 108
+        line_length = min(default, shutil.get_terminal_size().columns - 4)
+    connections = _connections(model)
+    if connections is None:
+        headers = ("Layer (type)", "Output Shape", "Param #")
+        aligns = ("left", "left", "right")
+        positions = (0.45, 0.80, 1.0)
+    else:
+        headers = ("Layer (type)", "Output Shape", "Param #", "Connected to")
+        aligns = ("left", "left", "right", "left")
+        positions = (0.3, 0.56, 0.74, 1.0)
+    cuts = [int(p * line_length) for p in positions]
+    planned = [cut - previous for cut, previous in zip(cuts, [0] + cuts[:-1])]
+    inner = _fit_widths(planned, len(planned) + 1, line_length)
     content = [w - 2 for w in inner]
 
     def rule(left, mid, right, fill):
@@ -93,7 +150,10 @@ def summary_lines(model, line_length=None):
             shape = format_shape(layer.output_shape)
         else:
             params, shape = "0 (unbuilt)", "?"
-        lines += row((f"{layer.name} ({type(layer).__name__})", shape, params), "│")
+        cells = [f"{layer.name} ({type(layer).__name__})", shape, params]
+        if connections is not None:
+            cells.append(connections.get(id(layer), "-"))
+        lines += row(cells, "│")
         if i < len(layers) - 1:
             lines.append(rule("├", "┼", "┤", "─"))
     lines.append(rule("└", "┴", "┘", "─"))

@@ -58,3 +58,41 @@ def test_unbuilt_model_and_optimizer_params():
     # Keras: Adam's m and v for 79,510 weights, plus its iteration and learning rate.
     assert lines[-4] == " Total params: 238,532 (931.77 KB)"
     assert lines[-1] == " Optimizer params: 159,022 (621.18 KB)"
+
+
+# Printed by real Keras 3.15 for a two-input functional model (76 columns).
+KERAS_FUNCTIONAL_SUMMARY = """\
+Model: "functional"
+┏━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃
+┡━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━┩
+│ a (InputLayer)      │ (None, 3)         │          0 │ -                 │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ b (InputLayer)      │ (None, 2)         │          0 │ -                 │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ dense (Dense)       │ (None, 4)         │         16 │ a[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ dense_1 (Dense)     │ (None, 4)         │         12 │ b[0][0]           │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ concatenate         │ (None, 8)         │          0 │ dense[0][0],      │
+│ (Concatenate)       │                   │            │ dense_1[0][0]     │
+├─────────────────────┼───────────────────┼────────────┼───────────────────┤
+│ dense_2 (Dense)     │ (None, 2)         │         18 │ concatenate[0][0] │
+└─────────────────────┴───────────────────┴────────────┴───────────────────┘
+ Total params: 46 (184.00 B)
+ Trainable params: 46 (184.00 B)
+ Non-trainable params: 0 (0.00 B)"""
+
+
+def test_functional_summary_with_connections_matches_keras(capsys):
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    ha, hb = keras.layers.Dense(4)(a), keras.layers.Dense(4)(b)
+    out = keras.layers.Dense(2)(keras.layers.Concatenate()([ha, hb]))
+    keras.Model([a, b], out).summary(line_length=76)
+    assert capsys.readouterr().out.rstrip("\n") == KERAS_FUNCTIONAL_SUMMARY
+
+
+def test_summary_column_widths_follow_keras_at_other_widths():
+    # Keras 3 at a terminal of 92+ columns draws the book network 88 wide.
+    lines = summary_lines(book_model(), line_length=88)
+    assert lines[1] == "┏" + "━" * 38 + "┳" + "━" * 29 + "┳" + "━" * 17 + "┓"
