@@ -6,6 +6,7 @@ from . import (activations, backend, callbacks, config, datasets, debugging, ini
                losses, metrics, models, optimizers, regularizers, utils)
 from .layers import Input
 from .models import Model, Sequential
+from .perceptron import Perceptron
 
 __version__ = "0.1.0"
 
@@ -17,6 +18,6 @@ def __getattr__(name):
         return importlib.import_module(".plot", __name__)
     raise AttributeError(f"module 'numnet' has no attribute {name!r}")
 
-__all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "config", "datasets",
+__all__ = ["Input", "Model", "Perceptron", "Sequential", "activations", "backend", "callbacks", "config", "datasets",
            "debugging", "initializers", "layers", "losses", "metrics", "models", "optimizers",
            "regularizers", "utils", "__version__"]
