@@ -40,6 +40,7 @@ class Model(Trainer):
         self._flat_params = None
         self._flat_grads = None
         self._segments = None
+        self._regularized = []  # the trainable weights that have a regularizer
         Trainer.__init__(self)
 
     # ------------------------------------------------------------- weights
@@ -142,6 +143,7 @@ class Model(Trainer):
             start = stop
         self._flat_params, self._flat_grads, self._segments = params, grads, segments
         self._packed_ids = ids
+        self._regularized = [v for v in trainable if v.regularizer is not None]
         self._mark_input_gradients()
         return True
 
@@ -185,6 +187,25 @@ class Model(Trainer):
         """The symbolic output tensor (a list when there are several)."""
         outputs = self.outputs
         return outputs[0] if len(outputs) == 1 else outputs
+
+    # ------------------------------------------------------------- saving
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Save the model to ``.keras`` (Keras 3 zip) or ``.h5`` (legacy HDF5); see
+        ``numnet.saving.save_model``."""
+        from ..saving.api import save_model
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Save the weights to ``.weights.h5`` (or a legacy ``.h5``); see
+        ``numnet.saving.save_weights``."""
+        from ..saving.api import save_weights
+        return save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Load weights from ``.keras``, ``.weights.h5`` or ``.h5``; see
+        ``numnet.saving.load_weights``."""
+        from ..saving.api import load_weights
+        return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     # ------------------------------------------------------------- display
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,

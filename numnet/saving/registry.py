@@ -2,17 +2,18 @@
 
 A model file names classes (``{"module": "keras.layers", "class_name": "Dense", ...}``).
 numnet turns such a name into a class only through this registry: a dict filled by numnet's
-own code (``@register`` on its classes). Nothing named in a file is ever imported, evaluated
-or unpickled: ``module`` strings are only checked against an allow-list of Keras and numnet
-module paths, and everything else (``os``, ``builtins``, ``subprocess``...) is refused.
+own code. Nothing named in a file is ever imported, evaluated or unpickled: ``module``
+strings are only checked against an allow-list of Keras and numnet module paths, and
+everything else (``os``, ``builtins``, ``subprocess``...) is refused.
 
-Registering (in numnet's own modules)::
+The default registry is filled in one place, ``numnet/saving/known_classes.py`` (explicit
+lists of Keras class names: layers, models, optimizers, schedules, losses, metrics,
+initializers, regularizers, ``DTypePolicy``), imported by fixed name on the first lookup.
+Registering looks like::
 
     from numnet.saving.registry import register
 
-    @register                       # kind inferred from the module: numnet.layers -> 'layer'
-    class Dense(Layer): ...
-
+    register(Dense, kind="layer")                    # or @register on a numnet class
     register(GlorotUniform, kind="initializer", aliases=("glorot_uniform",))
 
 Looking up (in the loader)::
@@ -46,9 +47,9 @@ _KIND_BY_KERAS_PART = {  # a Keras module path part -> the kind it implies
     "losses": "loss", "metrics": "metric", "initializers": "initializer",
     "regularizers": "regularizer", "constraints": "constraint",
 }
-_NUMNET_MODULES = ("numnet.layers", "numnet.models", "numnet.optimizers", "numnet.losses",
-                   "numnet.metrics", "numnet.initializers", "numnet.regularizers")
-"""numnet's own modules imported (by these fixed names) to fill the default registry."""
+_NUMNET_MODULES = ("numnet.saving.known_classes",)
+"""The numnet module imported (by this fixed name) to fill the default registry: it lists,
+in one place, every Keras class name a file may use (see ``known_classes.py``)."""
 
 ALLOWED_MODULE_ROOTS = ("keras", "numnet")
 """A file's ``module`` must be one of these or start with one of them plus a dot."""

@@ -793,3 +793,27 @@ def write_legacy_h5(h5file, model_config, layers, training_config=None, optimize
         optimizer = OptimizerWeights(*optimizer)
         if optimizer.variables:
             _write_named(h5file.create_group("optimizer_weights"), optimizer.variables)
+
+
+def write_legacy_weights_h5(h5file, layers, keras_version=KERAS_FORMAT_VERSION,
+                            backend="numpy"):
+    """Write the Keras 2 weights-only layout (``model.save_weights('w.h5')`` in Keras 2).
+
+    The root carries ``layer_names``, ``backend`` and ``keras_version``; each layer has a
+    group with a ``weight_names`` attribute and one dataset per weight. Keras 3 reads it with
+    ``model.load_weights('w.h5')`` (its legacy path), as does Keras 2; :func:`read_legacy_h5`
+    reads it back (``model_config`` is then ``None``).
+
+    Args:
+        h5file: an ``h5py.File`` open for writing.
+        layers: list of :class:`LayerWeights` in model order (layers without weights
+            included), each variable named by its full weight name.
+        keras_version: the ``keras_version`` attribute; default ``KERAS_FORMAT_VERSION``.
+        backend: the ``backend`` attribute; default ``'numpy'``.
+    """
+    layers = [LayerWeights(*layer) for layer in layers]
+    _write_name_list(h5file, "layer_names", [layer.name for layer in layers])
+    h5file.attrs["backend"] = backend.encode("utf-8")
+    h5file.attrs["keras_version"] = keras_version.encode("utf-8")
+    for layer in layers:
+        _write_named(h5file.create_group(layer.name), layer.variables)

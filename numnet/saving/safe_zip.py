@@ -39,9 +39,11 @@ DEFAULT_MAX_WEIGHTS_BYTES = 2 * 1024 ** 3
 MAX_JSON_RATIO = 200
 """Largest accepted uncompressed/compressed ratio for a JSON member (real JSON: under 20)."""
 
-MAX_WEIGHTS_RATIO = 1100
-"""Largest accepted ratio for the weights member. DEFLATE cannot exceed about 1032:1, so
-only a lying header or an exotic method goes past it; Keras stores weights uncompressed."""
+MAX_WEIGHTS_RATIO = 100
+"""Largest accepted ratio for the weights member. Keras and numnet store weights
+uncompressed (1:1); float weights re-zipped with deflate shrink by less than 10:1 even when
+much of the optimizer state is still zero. A higher ratio (up to DEFLATE's ~1032:1) is a
+decompression bomb: a 2 MiB member that would fill 2 GiB."""
 
 MAX_MEMBERS = 10_000
 """Most members accepted in one archive (Keras writes 3 plus a few assets)."""
