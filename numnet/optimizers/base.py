@@ -211,6 +211,8 @@ class Optimizer:
                 kind = v.dtype if isinstance(v, np.ndarray) else type(v).__name__
                 raise TypeError(f"{owner}: variable {i} must be a float NumPy array, "
                                 f"received {kind}.")
+        # A rebuild (the model's weight layout changed) starts the state afresh.
+        self._slot_groups, self._slots, self._scalars = [], {}, {}
         self._built_variables = variables
         self._shapes = [v.shape for v in variables]
         self._work = [None] * len(variables)

@@ -431,3 +431,16 @@ def test_scale_loss_and_repr():
     assert SGD().scale_loss(0.5) == 0.5
     assert repr(SGD(learning_rate=0.1, name="s")) == "<SGD name='s' learning_rate=0.1>"
     assert optimizers.Optimizer is type(SGD()).__mro__[1]
+
+
+def test_rebuild_after_layout_change_starts_fresh_state():
+    import numpy as np
+
+    from numnet.optimizers import Adam
+
+    opt = Adam()
+    opt.apply([np.ones(3, dtype=np.float32)], [np.zeros(3, dtype=np.float32)])
+    count = len(opt.variables)
+    opt.built = False  # what fit does when a layer is frozen
+    opt.apply([np.ones(5, dtype=np.float32)], [np.zeros(5, dtype=np.float32)])
+    assert len(opt.variables) == count
