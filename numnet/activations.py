@@ -84,6 +84,8 @@ def _d_relu(x, y, g, negative_slope=0.0, max_value=None, threshold=0.0):
     x = np.asarray(x)
     # y = x above threshold (and below max_value), negative_slope * (x - threshold) below it
     # ->  dy/dx = 1 on the passing part, negative_slope below threshold, 0 where clipped
+    if max_value is None and negative_slope == 0:
+        return g * (x > threshold)  # plain relu: dL/dx = dL/dy where x > threshold, else 0
     slope = (x > threshold).astype(g.dtype)
     if max_value is not None:
         slope *= (x > 0) & (x < max_value)
@@ -470,8 +472,9 @@ def softmax(x, axis=-1):
         do not overflow.
     """
     x = _as_float(x)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 @_register("log_softmax", _d_log_softmax)

@@ -395,6 +395,15 @@ class Loss:
         upstream = self._upstream(y_true, y_pred, sample_weight)
         return self._backward(y_true, y_pred, upstream)
 
+    def value_and_gradient(self, y_true, y_pred):
+        """``(loss, dloss/dy_pred)``: what one training step needs, in one call."""
+        return self(y_true, y_pred), self.gradient(y_true, y_pred)
+
+    def value_and_logits_gradient(self, y_true, y_pred):
+        """``(loss, dloss/dz)`` where ``y_pred = softmax(z)`` or ``sigmoid(z)`` (cross-entropies
+        only): the same numbers as ``self(...)`` and ``logits_gradient(...)``."""
+        return self(y_true, y_pred), self.logits_gradient(y_true, y_pred)
+
     def _upstream(self, y_true, y_pred, sample_weight):
         """dloss/dvalues: weights / divisor (a scalar when there are no weights)."""
         weights, divisor = self._weights(
@@ -865,6 +874,38 @@ class SparseCategoricalCrossentropy(Loss):
         else:
             np.put_along_axis(grad, labels[..., None], _gather(grad, labels, -1)[..., None] - 1, -1)
         return (grad * _expand(upstream, -1)).astype(y_pred.dtype, copy=False)  # dl/dz = p - y
+
+    def value_and_logits_gradient(self, y_true, y_pred):
+        """``(loss, dloss/dz)`` where ``y_pred = softmax(z)``, computed together.
+
+        The common case, a batch ``(N, classes)`` of probabilities with ``N`` integer labels
+        and the default reduction, shares the work; it gives exactly the numbers of
+        ``self(y_true, y_pred)`` and ``logits_gradient(y_true, y_pred)``.
+        """
+        labels = y_true
+        if not (isinstance(y_pred, np.ndarray) and y_pred.dtype.kind == "f" and y_pred.ndim == 2
+                and isinstance(labels, np.ndarray) and labels.ndim == 1
+                and labels.dtype.kind in "iu" and len(labels) == len(y_pred)
+                and self.axis in (-1, 1) and self.ignore_class is None and self.dtype is None
+                and self.reduction in ("sum_over_batch_size", "mean")):
+            return super().value_and_logits_gradient(y_true, y_pred)
+        n, classes = y_pred.shape
+        if labels.min() < 0 or labels.max() >= classes:
+            bad = labels.min() if labels.min() < 0 else labels.max()
+            raise ValueError(_label_range_message(bad, classes, y_pred.shape))
+        rows = np.arange(n)
+        eps = config.epsilon()
+        total = y_pred.sum(axis=-1)
+        if not total.all():
+            total[total == 0] = 1  # as in call(): an all-zero row is left at 0
+        # loss = mean over the batch of -log p[label], p normalised and clipped as in call()
+        p = y_pred[rows, labels] / total
+        losses = -np.log(np.clip(p, eps, 1.0 - eps, out=p))
+        value = float(losses.sum(dtype=losses.dtype) / n)
+        grad = y_pred.copy()
+        grad[rows, labels] -= 1
+        grad *= y_pred.dtype.type(1.0 / n)  # dl/dz = (p - onehot) / N
+        return value, grad
 
     def check_targets(self, y_true, output_shape):
         y = _check_numeric_finite(y_true)

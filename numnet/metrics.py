@@ -28,7 +28,7 @@ from numnet.utils.naming import to_snake_case, unique_name, unknown_name_error
 # ------------------------------------------------------------------------ metric functions
 def _pred(y_pred):
     y_pred = np.asarray(y_pred)
-    return y_pred if np.issubdtype(y_pred.dtype, np.floating) else y_pred.astype(config.floatx())
+    return y_pred if y_pred.dtype.kind == "f" else y_pred.astype(config.floatx())
 
 
 def accuracy(y_true, y_pred):
@@ -67,7 +67,7 @@ def categorical_accuracy(y_true, y_pred):
     true_class = np.argmax(np.asarray(y_true), axis=-1)
     if true_class.ndim == y_pred.ndim:  # y_true had an extra trailing axis
         true_class = true_class[..., 0] if true_class.shape[-1] == 1 else true_class
-    return (true_class == np.argmax(y_pred, axis=-1)).astype(config.floatx())
+    return (true_class == y_pred.argmax(axis=-1)).astype(config.floatx())
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -81,7 +81,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
-    matches = (y_true == np.argmax(y_pred, axis=-1).astype(y_true.dtype))
+    matches = (y_true == y_pred.argmax(axis=-1).astype(y_true.dtype))
     if matches.ndim > 1 and matches.shape[-1] == 1:
         matches = matches[..., 0]
     return matches.astype(config.floatx())
@@ -197,7 +197,7 @@ class Mean(Metric):
             count = np.sum(sample_weight, dtype=dt)
         else:
             count = values.shape[0] if values.ndim >= 1 else 1
-        self.total = dt.type(self.total + np.sum(values, dtype=dt))
+        self.total = dt.type(self.total + values.sum(dtype=dt))
         self.count = dt.type(self.count + count)
 
     def result(self):

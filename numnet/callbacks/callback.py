@@ -75,6 +75,17 @@ class Callback:
 
 
 _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+# The batch hooks of the base class call their Keras 2 aliases.
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
+
+
+def _overrides(callback, hook):
+    """True when ``callback`` does something in ``hook`` (the base class's hooks do nothing)."""
+    method = getattr(callback, hook)
+    if getattr(method, "__func__", method) is not vars(Callback)[hook]:
+        return True
+    alias = _ALIASES.get(hook)
+    return alias is not None and _overrides(callback, alias)
 
 
 class CallbackList:
@@ -84,26 +95,45 @@ class CallbackList:
         callbacks: list of ``Callback`` objects (default None: empty).
         model: the model to give them.
         params: the dict given to ``set_params``.
+
+    ``callback_list.on_epoch_end(epoch, logs)`` calls ``on_epoch_end`` of every callback that
+    overrides it (the others would do nothing); ``has_hook(name)`` tells whether any does, so
+    that ``fit`` builds the per-batch logs only when someone reads them.
     """
 
     def __init__(self, callbacks=None, model=None, params=None):
-        self.callbacks = list(callbacks or [])
+        self.callbacks = []
+        for hook in _HOOKS:
+            setattr(self, hook, _call_each([]))
+        for callback in callbacks or []:
+            self.append(callback)
         for callback in self.callbacks:
-            if not isinstance(callback, Callback):
-                raise TypeError(
-                    f"callbacks must be numnet.callbacks.Callback objects; received "
-                    f"{callback!r} of type {type(callback).__name__}.")
             if model is not None:
                 callback.set_model(model)
             if params is not None:
                 callback.set_params(params)
 
-    def __getattr__(self, name):
-        if name not in _HOOKS:
-            raise AttributeError(name)
+    def append(self, callback):
+        """Add a callback at the end."""
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                f"callbacks must be numnet.callbacks.Callback objects; received "
+                f"{callback!r} of type {type(callback).__name__}.")
+        self.callbacks.append(callback)
+        for hook in _HOOKS:
+            listeners = [getattr(c, hook) for c in self.callbacks if _overrides(c, hook)]
+            setattr(self, hook, _call_each(listeners))
 
-        def call_all(*args, **kwargs):
-            for callback in self.callbacks:
-                getattr(callback, name)(*args, **kwargs)
+    def has_hook(self, hook):
+        """True when some callback overrides ``hook`` (e.g. ``'on_train_batch_end'``)."""
+        return bool(getattr(self, hook).listeners)
 
-        return call_all
+
+def _call_each(listeners):
+    """One function that calls each of ``listeners`` with the same arguments."""
+    def call_all(*args, **kwargs):
+        for hook in listeners:
+            hook(*args, **kwargs)
+
+    call_all.listeners = listeners
+    return call_all

@@ -100,7 +100,7 @@ class Dense(_ActivationMixin, Layer):
             np.matmul(x.T, grad_z, out=self.kernel.grad)
             if self.use_bias:
                 # dL/db = sum over the batch of dL/dz
-                np.sum(grad_z, axis=0, out=self.bias.grad)
+                grad_z.sum(axis=0, out=self.bias.grad)
         if not self.needs_input_gradient:
             return None
         # dL/dx = dL/dz · W^T

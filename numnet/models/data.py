@@ -39,7 +39,14 @@ def as_array(value, argument):
 
 def check_finite(array, argument):
     """Raise a ValueError naming ``argument`` when ``array`` holds NaN or Inf."""
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    # A NaN or Inf anywhere makes the sum NaN or Inf, so a finite sum clears the whole array
+    # in one pass without a temporary copy; only a non-finite sum (or an overflow) looks closer.
+    if array.dtype.kind != "f":
+        return
+    with np.errstate(all="ignore"):
+        if np.isfinite(array.sum()):
+            return
+    if not np.isfinite(array).all():
         bad = ~np.isfinite(array)
         first = np.argwhere(bad)[0]
         raise ValueError(

@@ -19,6 +19,7 @@ from ..callbacks.history import History
 from ..callbacks.progbar_logger import ProgbarLogger
 from ..config import rng
 from . import data as data_utils
+from .threads import blas_threads, thread_limit
 
 
 class Trainer:
@@ -172,22 +173,22 @@ class Trainer:
     def _regularization(self):
         """Add each regularizer's gradient to its weight's gradient; return the penalty."""
         penalty = 0.0
-        for v in self.trainable_weights:
-            if v.regularizer is not None:
-                penalty += float(v.regularizer(v.value))
-                # d(penalty)/dW is added to dL/dW
-                v.grad += v.regularizer.gradient(v.value)
+        for v in self._regularized:
+            penalty += float(v.regularizer(v.value))
+            # d(penalty)/dW is added to dL/dW
+            v.grad += v.regularizer.gradient(v.value)
         return penalty
 
     def _compute_gradients(self, x, y):
         """Forward and backward pass; returns (loss with penalties, y_pred)."""
         y_pred = self._forward(x, training=True)
-        loss_value = float(self._loss_fn(y, y_pred))
         if self._fused:
-            self._backward(self._loss_fn.logits_gradient(y, y_pred), pre_activation=True)
+            loss_value, grad = self._loss_fn.value_and_logits_gradient(y, y_pred)
+            self._backward(grad, pre_activation=True)
         else:
-            self._backward(self._loss_fn.gradient(y, y_pred))
-        return loss_value + self._regularization(), y_pred
+            loss_value, grad = self._loss_fn.value_and_gradient(y, y_pred)
+            self._backward(grad)
+        return float(loss_value) + self._regularization(), y_pred
 
     def _train_step(self, x, y):
         loss_value, y_pred = self._compute_gradients(x, y)
@@ -209,6 +210,7 @@ class Trainer:
         for metric in self._metrics:
             metric.reset_state()
         total, count = 0.0, 0
+        batch_logs = callbacks.has_hook("on_test_batch_end")
         callbacks.on_test_begin()
         for step, (index, size) in enumerate(self._batches(len(_first(x)), batch_size)):
             callbacks.on_test_batch_begin(step)
@@ -217,7 +219,8 @@ class Trainer:
             count += size
             for metric in self._metrics:
                 metric.update_state(y[index], y_pred)
-            callbacks.on_test_batch_end(step, self._logs(total / count))
+            if batch_logs:
+                callbacks.on_test_batch_end(step, self._logs(total / count))
         logs = self._logs(total / count)
         callbacks.on_test_end(logs)
         return logs
@@ -300,40 +303,50 @@ class Trainer:
                                      params={"verbose": verbose, "epochs": epochs, "steps": steps})
         self.stop_training = False
         self._initial_epoch = None
-        callback_list.on_train_begin()
+        with blas_threads(thread_limit(self, batch_size)):
+            self._fit_epochs(x, y, batch_size, epochs, initial_epoch, shuffle, val,
+                             validation_batch_size, validation_freq, callback_list)
+        return history
+
+    def _fit_epochs(self, x, y, batch_size, epochs, initial_epoch, shuffle, val,
+                    validation_batch_size, validation_freq, callbacks):
+        """The epoch and batch loops of ``fit`` (arguments already checked)."""
+        callbacks.on_train_begin()
         if self._initial_epoch is not None:  # set by BackupAndRestore to resume
             initial_epoch = self._initial_epoch
+        n = len(_first(x))
+        # The running logs of every batch are built only when a callback reads them.
+        batch_logs = callbacks.has_hook("on_train_batch_end")
         logs = {}
         for epoch in range(initial_epoch, epochs):
             for metric in self._metrics:
                 metric.reset_state()
-            callback_list.on_epoch_begin(epoch)
+            callbacks.on_epoch_begin(epoch)
             order = rng().permutation(n) if shuffle else None
             total, count = 0.0, 0
             for step, (index, size) in enumerate(self._batches(n, batch_size, order)):
-                callback_list.on_train_batch_begin(step)
+                callbacks.on_train_batch_begin(step)
                 yb = y[index]
                 loss_value, y_pred = self._train_step(self._cast(_take(x, index)), yb)
                 total += loss_value * size
                 count += size
                 for metric in self._metrics:
                     metric.update_state(yb, y_pred)
-                callback_list.on_train_batch_end(step, self._logs(total / count))
+                if batch_logs:
+                    callbacks.on_train_batch_end(step, self._logs(total / count))
                 if self.stop_training:
                     break
             logs = self._logs(total / max(count, 1))
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._run_test_loop(val[0], val[1], validation_batch_size,
-                                               callback_list)
+                val_logs = self._run_test_loop(val[0], val[1], validation_batch_size, callbacks)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
             _warn_non_finite(self, logs)
-            callback_list.on_epoch_end(epoch, logs)
+            callbacks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
         if getattr(self.optimizer, "use_ema", False):
             self.optimizer.finalize_variable_values([self._flat_params])
-        callback_list.on_train_end(logs)
-        return history
+        callbacks.on_train_end(logs)
 
     # ------------------------------------------------------------- evaluate / predict
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
@@ -361,7 +374,8 @@ class Trainer:
         callback_list = CallbackList(list(callbacks or []) + ([progbar] if verbose else []),
                                      model=self, params={"verbose": verbose, "epochs": 1,
                                                          "steps": -(-len(_first(x)) // batch_size)})
-        logs = self._run_test_loop(x, y, batch_size, callback_list)
+        with blas_threads(thread_limit(self, min(batch_size, len(_first(x))))):
+            logs = self._run_test_loop(x, y, batch_size, callback_list)
         if return_dict:
             return logs
         values = [logs["loss"]] + [logs[m.name] for m in self._metrics]
@@ -388,18 +402,26 @@ class Trainer:
         callback_list = CallbackList(list(callbacks or []) + ([progbar] if verbose else []),
                                      model=self, params={"verbose": verbose, "epochs": 1,
                                                          "steps": -(-len(_first(x)) // batch_size)})
-        callback_list.on_predict_begin()
-        outputs, n = None, len(_first(x))
+        n = len(_first(x))
+        with blas_threads(thread_limit(self, min(batch_size, n))):
+            return self._predict_batches(x, n, batch_size, callback_list)
+
+    def _predict_batches(self, x, n, batch_size, callbacks):
+        """The batch loop of ``predict``: outputs written into arrays allocated once."""
+        callbacks.on_predict_begin()
+        batch_hook = callbacks.has_hook("on_predict_batch_end")
+        outputs = None
         for step, (index, _) in enumerate(self._batches(n, batch_size)):
-            callback_list.on_predict_batch_begin(step)
+            callbacks.on_predict_batch_begin(step)
             y_pred = self._forward(self._cast(_take(x, index)), training=False)
             parts = y_pred if isinstance(y_pred, list) else [y_pred]
             if outputs is None:
                 outputs = [np.empty((n,) + p.shape[1:], dtype=p.dtype) for p in parts]
             for out, part in zip(outputs, parts):
                 out[index] = part
-            callback_list.on_predict_batch_end(step, {"outputs": y_pred})
-        callback_list.on_predict_end()
+            if batch_hook:
+                callbacks.on_predict_batch_end(step, {"outputs": y_pred})
+        callbacks.on_predict_end()
         return outputs if isinstance(y_pred, list) else outputs[0]
 
     def __call__(self, x, training=False):
@@ -407,7 +429,8 @@ class Trainer:
         x = self._prepare_x(x)
         if self._flat_params is None:
             self._pack_weights()
-        return self._forward(self._cast(x), training=bool(training))
+        with blas_threads(thread_limit(self, len(_first(x)))):
+            return self._forward(self._cast(x), training=bool(training))
 
     # ------------------------------------------------------------- on_batch
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -418,7 +441,8 @@ class Trainer:
         self._prepare_training()
         for metric in self._metrics:
             metric.reset_state()
-        loss_value, y_pred = self._train_step(self._cast(x), y)
+        with blas_threads(thread_limit(self, len(y))):
+            loss_value, y_pred = self._train_step(self._cast(x), y)
         for metric in self._metrics:
             metric.update_state(y, y_pred)
         return self._batch_result(loss_value, return_dict)
@@ -431,7 +455,8 @@ class Trainer:
             self._pack_weights()
         for metric in self._metrics:
             metric.reset_state()
-        loss_value, y_pred = self._test_step(self._cast(x), y)
+        with blas_threads(thread_limit(self, len(y))):
+            loss_value, y_pred = self._test_step(self._cast(x), y)
         for metric in self._metrics:
             metric.update_state(y, y_pred)
         return self._batch_result(loss_value, return_dict)

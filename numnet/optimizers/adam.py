@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from numnet.optimizers import fused
 from numnet.optimizers._checks import check_bool, check_float
 from numnet.optimizers.base import Optimizer
 
@@ -66,6 +67,14 @@ class Adam(Optimizer):
         beta_2 = self._cast(self.beta_2, variable.dtype)
         alpha = learning_rate * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
         m, v, tmp = self._momentums[index], self._velocities[index], self._tmp[index]
+        kernel = None if self.amsgrad else fused.adam_kernel()
+        if kernel is not None and fused.usable(grad, variable, m, v):
+            # the same operations as below in one pass (numba; see optimizers/fused.py)
+            as_dtype = variable.dtype.type
+            kernel(grad.reshape(-1), variable.reshape(-1), m.reshape(-1), v.reshape(-1),
+                   as_dtype(1.0 - self.beta_1), as_dtype(1.0 - self.beta_2), as_dtype(alpha),
+                   as_dtype(self.epsilon))
+            return
         np.subtract(grad, m, out=tmp)
         tmp *= 1.0 - self.beta_1
         m += tmp  # m <- m + (g - m) * (1 - beta_1)
