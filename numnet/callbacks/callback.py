@@ -104,7 +104,7 @@ class CallbackList:
     def __init__(self, callbacks=None, model=None, params=None):
         self.callbacks = []
         for hook in _HOOKS:
-            setattr(self, hook, _call_each([]))
+            setattr(self, hook, _call_each([], hook))
         for callback in callbacks or []:
             self.append(callback)
         for callback in self.callbacks:
@@ -122,16 +122,23 @@ class CallbackList:
         self.callbacks.append(callback)
         for hook in _HOOKS:
             listeners = [getattr(c, hook) for c in self.callbacks if _overrides(c, hook)]
-            setattr(self, hook, _call_each(listeners))
+            setattr(self, hook, _call_each(listeners, hook))
 
     def has_hook(self, hook):
         """True when some callback overrides ``hook`` (e.g. ``'on_train_batch_end'``)."""
         return bool(getattr(self, hook).listeners)
 
 
-def _call_each(listeners):
-    """One function that calls each of ``listeners`` with the same arguments."""
+def _call_each(listeners, hook_name):
+    """One function that calls each of ``listeners`` with the same arguments, always passing
+    ``logs`` (None when the caller gave none), as Keras does: a user's hook written
+    ``def on_epoch_begin(self, epoch, logs):`` without a default must work."""
+    positional = 0 if hook_name.endswith(("train_begin", "train_end", "test_begin", "test_end",
+                                          "predict_begin", "predict_end")) else 1
+
     def call_all(*args, **kwargs):
+        if len(args) == positional and "logs" not in kwargs:
+            args = args + (None,)
         for hook in listeners:
             hook(*args, **kwargs)
 

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .. import activations, config, initializers, regularizers
+from .conv_utils import check_none_or_unsupported
 from .layer import Layer
 
 
@@ -54,6 +55,10 @@ class Dense(_ActivationMixin, Layer):
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
         super().__init__(**kwargs)
+        for argument, value in (("activity_regularizer", activity_regularizer),
+                                ("kernel_constraint", kernel_constraint),
+                                ("bias_constraint", bias_constraint)):
+            check_none_or_unsupported(value, argument, "Dense")
         self.units = _check_positive_int(units, "units", "Dense")
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)

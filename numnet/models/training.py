@@ -403,15 +403,24 @@ class Trainer:
                                      model=self, params={"verbose": verbose, "epochs": 1,
                                                          "steps": -(-len(_first(x)) // batch_size)})
         n = len(_first(x))
-        with blas_threads(thread_limit(self, min(batch_size, n))):
-            return self._predict_batches(x, n, batch_size, callback_list)
+        # Inference does not depend on how samples are grouped, so when no user callback
+        # watches single batches, several batches are computed as one larger product.
+        user_hooks = CallbackList(list(callbacks or []))
+        watched = user_hooks.has_hook("on_predict_batch_begin") or \
+            user_hooks.has_hook("on_predict_batch_end")
+        chunk = batch_size if watched else _predict_chunk(self, batch_size, n)
+        with blas_threads(thread_limit(self, min(chunk, n))):
+            return self._predict_batches(x, n, batch_size, chunk, callback_list)
 
-    def _predict_batches(self, x, n, batch_size, callbacks):
-        """The batch loop of ``predict``: outputs written into arrays allocated once."""
+    def _predict_batches(self, x, n, batch_size, chunk, callbacks):
+        """The batch loop of ``predict``: outputs written into arrays allocated once.
+        ``chunk`` (a multiple of ``batch_size``) rows are computed per forward pass."""
         callbacks.on_predict_begin()
         batch_hook = callbacks.has_hook("on_predict_batch_end")
         outputs = None
-        for step, (index, _) in enumerate(self._batches(n, batch_size)):
+        per_chunk = chunk // batch_size
+        for first, (index, size) in enumerate(self._batches(n, chunk)):
+            step = first * per_chunk
             callbacks.on_predict_batch_begin(step)
             y_pred = self._forward(self._cast(_take(x, index)), training=False)
             parts = y_pred if isinstance(y_pred, list) else [y_pred]
@@ -420,7 +429,8 @@ class Trainer:
             for out, part in zip(outputs, parts):
                 out[index] = part
             if batch_hook:
-                callbacks.on_predict_batch_end(step, {"outputs": y_pred})
+                last = step + -(-size // batch_size) - 1
+                callbacks.on_predict_batch_end(last, {"outputs": y_pred})
         callbacks.on_predict_end()
         return outputs if isinstance(y_pred, list) else outputs[0]
 
@@ -472,6 +482,21 @@ class Trainer:
             return logs
         values = [logs["loss"]] + [logs[m.name] for m in self._metrics]
         return values[0] if len(values) == 1 else values
+
+
+def _predict_chunk(model, batch_size, n, budget=4_000_000, most=4096):
+    """Rows per forward pass of ``predict``: a multiple of ``batch_size`` whose activations
+    stay within ``budget`` floats (at most ``most`` rows)."""
+    per_sample = 0
+    for layer in model.layers:
+        shape = getattr(layer, "output_shape", None)
+        if isinstance(shape, tuple) and None not in shape[1:]:
+            size = 1
+            for d in shape[1:]:
+                size *= d
+            per_sample += size
+    rows = min(most, budget // max(per_sample, 1), n)
+    return max(batch_size, rows // batch_size * batch_size)
 
 
 def _first(x):

@@ -123,3 +123,8 @@ def test_input_returns_symbolic_tensor():
     assert tensor.shape == (None, 28, 28)
     with pytest.raises(ValueError, match="shape"):
         numnet.Input()
+
+
+def test_dense_refuses_constraints_it_would_ignore():
+    with pytest.raises(NotImplementedError, match="kernel_constraint"):
+        layers.Dense(3, kernel_constraint="max_norm")

@@ -196,3 +196,42 @@ def test_callback_hooks_are_called_in_keras_order():
               initial_epoch=1)
     assert calls == ["train_begin", "epoch_begin 1", "batch_end 0", "batch_end 1",
                      "epoch_end 1 ['accuracy', 'loss']", "train_end"]
+
+
+def test_hooks_written_without_a_logs_default_still_work():
+    x, y = make_images(n=40)
+    seen = []
+
+    class NoDefaults(keras.callbacks.Callback):
+        def on_train_begin(self, logs):
+            seen.append(("train_begin", logs))
+
+        def on_epoch_begin(self, epoch, logs):
+            seen.append(("epoch_begin", logs))
+
+        def on_train_batch_begin(self, batch, logs):
+            seen.append(("batch_begin", logs))
+
+    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(4, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, batch_size=40, verbose=0, callbacks=[NoDefaults()])
+    assert seen == [("train_begin", None), ("epoch_begin", None), ("batch_begin", None)]
+
+
+def test_predict_in_larger_chunks_gives_the_batch_results_and_keeps_batch_hooks():
+    x, _ = make_images(n=1000)
+    model = keras.Sequential([keras.Input((8, 8)), keras.layers.Flatten(),
+                              keras.layers.Dense(30, activation="relu"),
+                              keras.layers.Dense(4, activation="softmax")])
+    fast = model.predict(x, verbose=0)
+    one_by_one = np.concatenate([model.predict_on_batch(x[i:i + 32]) for i in range(0, 1000, 32)])
+    np.testing.assert_allclose(fast, one_by_one, rtol=1e-6, atol=1e-7)
+    steps = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            steps.append((batch, len(logs["outputs"])))
+
+    watched = model.predict(x, verbose=0, callbacks=[Watch()])
+    assert steps == [(i, 32) for i in range(31)] + [(31, 8)]
+    np.testing.assert_allclose(watched, fast, rtol=1e-6, atol=1e-7)
