@@ -18,6 +18,7 @@ import numpy as np
 
 from numnet import config
 from numnet.utils.naming import unknown_name_error
+from numnet.utils.serialization import deserialize_builtin, serialize_builtin
 
 # Standard deviation of a unit normal truncated to [-2, 2]: dividing by it keeps the variance.
 _TRUNCATED_STDDEV = 0.87962566103423978
@@ -519,41 +520,14 @@ def serialize(initializer):
         ``{'module': 'keras.initializers', 'class_name': 'GlorotUniform', 'config': {...},
         'registered_name': None}``.
     """
-    cls = type(initializer)
-    if _CLASSES.get(cls.__name__) is not cls:
-        raise ValueError(
-            f"Cannot serialize {initializer!r}: only the built-in initializers "
-            f"({', '.join(sorted(_CLASSES))}) can be saved."
-        )
-    return {
-        "module": "keras.initializers",
-        "class_name": cls.__name__,
-        "config": initializer.get_config(),
-        "registered_name": None,
-    }
+    return serialize_builtin(initializer, "keras.initializers", _CLASSES, "initializer")
 
 
 def deserialize(config):
     """Inverse of ``serialize``; also accepts ``{'class_name': ..., 'config': ...}`` alone."""
     if isinstance(config, str):
         return get(config)
-    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
-        raise ValueError(
-            f"Cannot read the initializer config {config!r}: expected a dict with a "
-            "'class_name' string and a 'config' dict."
-        )
-    cls = _lookup(config["class_name"])
-    arguments = config.get("config") or {}
-    if not isinstance(arguments, dict):
-        raise ValueError(
-            f"Cannot read the initializer config {config!r}: 'config' must be a dict."
-        )
-    try:
-        return cls.from_config(arguments)
-    except TypeError as error:
-        if "argument" not in str(error):
-            raise
-        raise ValueError(f"Invalid config for initializer {cls.__name__}: {error}") from None
+    return deserialize_builtin(config, _lookup, "initializer")
 
 
 # Keras also exports each class under its snake_case name: keras.initializers.he_normal(seed=1).

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from numnet.utils.naming import unknown_name_error
+from numnet.utils.serialization import deserialize_builtin, serialize_builtin
 
 
 def _check_factor(value, name, owner):
@@ -253,39 +254,14 @@ def serialize(regularizer):
         ``{'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.01},
         'registered_name': None}``.
     """
-    cls = type(regularizer)
-    if _CLASSES.get(cls.__name__) is not cls:
-        raise ValueError(
-            f"Cannot serialize {regularizer!r}: only the built-in regularizers "
-            f"({', '.join(sorted(_CLASSES))}) can be saved."
-        )
-    return {
-        "module": "keras.regularizers",
-        "class_name": cls.__name__,
-        "config": regularizer.get_config(),
-        "registered_name": None,
-    }
+    return serialize_builtin(regularizer, "keras.regularizers", _CLASSES, "regularizer")
 
 
 def deserialize(config):
     """Inverse of ``serialize``; also accepts ``{'class_name': ..., 'config': ...}`` alone."""
     if isinstance(config, str):
         return get(config)
-    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
-        raise ValueError(
-            f"Cannot read the regularizer config {config!r}: expected a dict with a "
-            "'class_name' string and a 'config' dict."
-        )
-    cls = _lookup(config["class_name"])
-    arguments = config.get("config") or {}
-    if not isinstance(arguments, dict):
-        raise ValueError(f"Cannot read the regularizer config {config!r}: 'config' must be a dict.")
-    try:
-        return cls.from_config(arguments)
-    except TypeError as error:
-        if "argument" not in str(error):
-            raise
-        raise ValueError(f"Invalid config for regularizer {cls.__name__}: {error}") from None
+    return deserialize_builtin(config, _lookup, "regularizer")
 
 
 l1 = L1
