@@ -19,6 +19,7 @@ from ..callbacks.history import History
 from ..callbacks.progbar_logger import ProgbarLogger
 from ..config import rng
 from . import data as data_utils
+from .multi_output import MultiOutputLoss, output_metrics
 from .threads import blas_threads, thread_limit
 
 
@@ -49,8 +50,14 @@ class Trainer:
             The remaining arguments are accepted for Keras compatibility and have no effect.
         """
         self.optimizer = optimizers.get(optimizer)
-        self._loss_fn = None if loss is None else losses.get(loss)
+        output_names = self._output_names()
+        if len(output_names) > 1 and loss is not None:
+            self._loss_fn = MultiOutputLoss(loss, output_names, loss_weights)
+        else:
+            self._loss_fn = None if loss is None else losses.get(loss)
         self.loss = loss
+        self._loss_weights = loss_weights
+        self._metric_spec = metrics
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
@@ -58,12 +65,12 @@ class Trainer:
         elif isinstance(metrics, dict):
             metrics = [m for value in metrics.values()
                        for m in (value if isinstance(value, (list, tuple)) else [value])]
-        for identifier in metrics:
+        for identifier in _flatten(metrics):
             if isinstance(identifier, str):
                 # Validate names now; accuracy is resolved once the data shapes are known.
                 metrics_module.get(identifier, loss=self._loss_fn, output_shape=(None, 2),
                                    y_true_shape=(None, 2))
-        self._metric_ids = list(metrics)
+        self._metric_ids = list(_flatten(metrics))
         self._metrics = None
         self.compiled = True
         self.stop_training = False
@@ -73,8 +80,19 @@ class Trainer:
         """``['loss', 'accuracy', ...]`` in the order ``evaluate`` returns them."""
         return ["loss"] + [m.name for m in (self._metrics or [])]
 
+    def _output_names(self):
+        """The names of the output layers (one entry for a single-output model)."""
+        outputs = getattr(self, "_outputs", None)
+        if not outputs or len(outputs) == 1 or not hasattr(self, "_tensors"):
+            return ["output"]
+        return [t.source[0].name for t in outputs]
+
     def _resolve_metrics(self, y, y_pred_shape):
         if self._metrics is not None:
+            return
+        if isinstance(self._loss_fn, MultiOutputLoss):
+            self._metrics = output_metrics(self._loss_fn, self._metric_spec or [], y,
+                                           y_pred_shape)
             return
         self._metrics = [
             metrics_module.get(identifier, loss=self._loss_fn, output_shape=y_pred_shape,
@@ -134,16 +152,38 @@ class Trainer:
 
     def _prepare_xy(self, x, y, x_name="x", y_name="y"):
         x = self._prepare_x(x, x_name)
-        y = data_utils.as_array(y, y_name)
-        data_utils.check_finite(y, y_name)
-        data_utils.check_same_length({x_name: _first(x), y_name: y})
-        if isinstance(self.output_shape, list):
-            raise NotImplementedError(
-                f"Model '{self.name}' has {len(self.output_shape)} outputs; numnet trains models "
-                f"with one output. predict() works with several outputs.")
+        if isinstance(self._loss_fn, MultiOutputLoss):
+            y = self._prepare_multi_y(y, y_name)
+        else:
+            if isinstance(self.output_shape, list):
+                raise ValueError(f"Model '{self.name}' has {len(self.output_shape)} outputs; "
+                                 f"compile it again now that its outputs are known.")
+            y = data_utils.as_array(y, y_name)
+            data_utils.check_finite(y, y_name)
+        data_utils.check_same_length({x_name: _first(x), y_name: _first(y)})
         self._loss_fn.check_targets(y, self.output_shape)
         self._resolve_metrics(y, self.output_shape)
         return x, y
+
+    def _prepare_multi_y(self, y, y_name):
+        names = self._loss_fn.names
+        if isinstance(y, dict):
+            missing = [n for n in names if n not in y]
+            if missing:
+                raise ValueError(f"Argument '{y_name}' is missing targets for outputs "
+                                 f"{missing}; the model's outputs are {names}.")
+            y = [y[n] for n in names]
+        if not isinstance(y, (list, tuple)) or len(y) != len(names):
+            raise ValueError(f"Model '{self.name}' has {len(names)} outputs {names}; argument "
+                             f"'{y_name}' must be a list of {len(names)} target arrays (or a "
+                             f"dict by output name).")
+        arrays = []
+        for i, target in enumerate(y):
+            target = data_utils.as_array(target, f"{y_name}[{i}]")
+            data_utils.check_finite(target, f"{y_name}[{i}]")
+            arrays.append(target)
+        data_utils.check_same_length({f"{y_name}[{i}]": a for i, a in enumerate(arrays)})
+        return arrays
 
     def _cast(self, x):
         dtype = self._flat_params.dtype if self._flat_params is not None else np.float32
@@ -214,11 +254,11 @@ class Trainer:
         callbacks.on_test_begin()
         for step, (index, size) in enumerate(self._batches(len(_first(x)), batch_size)):
             callbacks.on_test_batch_begin(step)
-            loss_value, y_pred = self._test_step(self._cast(_take(x, index)), y[index])
+            loss_value, y_pred = self._test_step(self._cast(_take(x, index)), _take(y, index))
             total += loss_value * size
             count += size
             for metric in self._metrics:
-                metric.update_state(y[index], y_pred)
+                metric.update_state(_take(y, index), y_pred)
             if batch_logs:
                 callbacks.on_test_batch_end(step, self._logs(total / count))
         logs = self._logs(total / count)
@@ -290,8 +330,8 @@ class Trainer:
                                  f"{split} training and {total - split} validation samples out "
                                  f"of {total}; both must be at least 1.")
             train, held_out = slice(0, split), slice(split, None)
-            x, val = _take(x, train), (_take(x, held_out), y[held_out])
-            y = y[train]
+            x, val = _take(x, train), (_take(x, held_out), _take(y, held_out))
+            y = _take(y, train)
 
         self._prepare_training()
         n = len(_first(x))
@@ -326,7 +366,7 @@ class Trainer:
             total, count = 0.0, 0
             for step, (index, size) in enumerate(self._batches(n, batch_size, order)):
                 callbacks.on_train_batch_begin(step)
-                yb = y[index]
+                yb = _take(y, index)
                 loss_value, y_pred = self._train_step(self._cast(_take(x, index)), yb)
                 total += loss_value * size
                 count += size
@@ -451,7 +491,7 @@ class Trainer:
         self._prepare_training()
         for metric in self._metrics:
             metric.reset_state()
-        with blas_threads(thread_limit(self, len(y))):
+        with blas_threads(thread_limit(self, len(_first(y)))):
             loss_value, y_pred = self._train_step(self._cast(x), y)
         for metric in self._metrics:
             metric.update_state(y, y_pred)
@@ -465,7 +505,7 @@ class Trainer:
             self._pack_weights()
         for metric in self._metrics:
             metric.reset_state()
-        with blas_threads(thread_limit(self, len(y))):
+        with blas_threads(thread_limit(self, len(_first(y)))):
             loss_value, y_pred = self._test_step(self._cast(x), y)
         for metric in self._metrics:
             metric.update_state(y, y_pred)
@@ -497,6 +537,16 @@ def _predict_chunk(model, batch_size, n, budget=4_000_000, most=4096):
             per_sample += size
     rows = min(most, budget // max(per_sample, 1), n)
     return max(batch_size, rows // batch_size * batch_size)
+
+
+def _flatten(items):
+    if isinstance(items, dict):
+        items = list(items.values())
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            yield from item
+        elif item is not None:
+            yield item
 
 
 def _first(x):

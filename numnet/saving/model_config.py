@@ -411,6 +411,15 @@ def _serialize_metric(metric):
     raise ValueError(f"Cannot save the metric {metric!r}.")
 
 
+def _serialize_metrics(spec):
+    """Metrics as given to compile: one, a list, or per-output lists / dicts."""
+    if isinstance(spec, dict):
+        return {key: _serialize_metrics(value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_serialize_metrics(value) for value in spec]
+    return None if spec is None else _serialize_metric(spec)
+
+
 def _optimizer_entry(optimizer, legacy):
     name = type(optimizer).__name__
     try:
@@ -432,10 +441,11 @@ def compile_config(model):
     """The ``compile_config`` Keras 3 stores: ``{}`` for a model that was never compiled."""
     if not getattr(model, "compiled", False) or model.optimizer is None:
         return {}
-    metric_ids = list(getattr(model, "_metric_ids", []) or [])
+    spec = getattr(model, "_metric_spec", None)
     return {"optimizer": _optimizer_entry(model.optimizer, legacy=False),
-            "loss": _serialize_loss(model.loss), "loss_weights": None,
-            "metrics": [_serialize_metric(m) for m in metric_ids] or None,
+            "loss": _serialize_loss(model.loss),
+            "loss_weights": getattr(model, "_loss_weights", None),
+            "metrics": _serialize_metrics(spec) if spec else None,
             "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1,
             "jit_compile": False}
 
@@ -869,29 +879,39 @@ def _loss_from(value, what):
         return value
     if isinstance(value, dict) and "class_name" in value:
         return _make_object(value, "loss", what, extra=("fn",))
-    if isinstance(value, (dict, list)) and len(value) == 1:
-        return _loss_from(next(iter(value.values())) if isinstance(value, dict) else value[0],
-                          what)
-    raise _refuse(what, "numnet trains models with one output and one loss; the file has "
-                        f"{_short(repr(value))}.")
+    if isinstance(value, list) and 0 < len(value) <= 64:
+        return [_loss_from(item, what) for item in value]  # one loss per output
+    if isinstance(value, dict) and 0 < len(value) <= 64 and all(
+            isinstance(key, str) for key in value):
+        return {key: _loss_from(item, what) for key, item in value.items()}
+    raise _refuse(what, f"the loss {_short(repr(value))} is not supported.")
 
 
-def _metrics_from(value, what):
+def _metrics_from(value, what, depth=0):
+    """Metrics as written in the file, keeping their structure (a list, or per-output lists
+    or dicts for a model with several outputs)."""
     if value is None:
-        return []
-    items, stack = [], [(value, 0)]
-    while stack:
-        item, depth = stack.pop(0)
-        if isinstance(item, str):
-            items.append(item)
-        elif isinstance(item, dict) and "class_name" in item:
-            items.append(_make_object(item, "metric", what, extra=("fn",)))
-        elif isinstance(item, (list, dict)) and depth < 3:
-            values = item.values() if isinstance(item, dict) else item
-            stack.extend((v, depth + 1) for v in values)
-        elif item is not None:
-            raise _refuse(what, f"the metric {_short(repr(item))} is not supported.")
-    return items
+        return [] if depth == 0 else None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "class_name" in value:
+        return _make_object(value, "metric", what, extra=("fn",))
+    if isinstance(value, list) and depth < 3:
+        return [_metrics_from(v, what, depth + 1) for v in value]
+    if isinstance(value, dict) and depth < 3:
+        return {str(k): _metrics_from(v, what, depth + 1) for k, v in value.items()}
+    raise _refuse(what, f"the metric {_short(repr(value))} is not supported.")
+
+
+def _loss_weights_from(value, what):
+    numbers = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else None
+    if value is None:
+        return None
+    if numbers is None or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                  for v in numbers):
+        raise _refuse(what, f"the loss weights {_short(repr(value))} are not numbers.")
+    return value
 
 
 def compile_from_config(model, compile_cfg, where, legacy=False):
@@ -929,8 +949,10 @@ def compile_from_config(model, compile_cfg, where, legacy=False):
         raise _refuse(what, f"the optimizer {_short(repr(optimizer))} is not supported.")
     loss = _loss_from(compile_cfg.get("loss"), f"{what}, loss")
     metrics = _metrics_from(compile_cfg.get("metrics"), f"{what}, metrics")
+    loss_weights = _loss_weights_from(compile_cfg.get("loss_weights"), f"{what}, loss weights")
     try:
-        model.compile(optimizer=optimizer, loss=loss, metrics=metrics or None)
+        model.compile(optimizer=optimizer, loss=loss, metrics=metrics or None,
+                      loss_weights=loss_weights)
     except ModelFileError:
         raise
     except _ERRORS as exc:

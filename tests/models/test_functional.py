@@ -102,3 +102,45 @@ def test_functional_summary_lists_input_layer():
     model.summary(print_fn=text.append, line_length=76)
     assert 'Model: "함수형"' in text[0] and "pixels (InputLayer)" in text[0]
     assert "Total params: 10" in text[0]
+
+
+def two_output_model():
+    x = keras.Input((4,))
+    h = keras.layers.Dense(8, activation="tanh")(x)
+    cls = keras.layers.Dense(2, activation="softmax", name="cls")(h)
+    reg = keras.layers.Dense(1, name="reg")(h)
+    return keras.Model(x, [cls, reg])
+
+
+def test_multi_output_training_logs_and_evaluate_like_keras():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 4)).astype("float32")
+    y_cls = (x[:, 0] > 0).astype(int)
+    y_reg = (x[:, 1:2] * 2).astype("float32")
+    model = two_output_model()
+    model.compile(optimizer=keras.optimizers.Adam(0.02),
+                  loss=["sparse_categorical_crossentropy", "mse"], loss_weights=[1.0, 0.5],
+                  metrics=[["accuracy"], ["mae"]])
+    history = model.fit(x, [y_cls, y_reg], epochs=40, verbose=0, validation_split=0.2)
+    # Keras 3 names: the total loss, each output's loss and metrics, and val_ versions
+    assert sorted(history.history) == ["cls_accuracy", "cls_loss", "loss", "reg_loss", "reg_mae",
+                                       "val_cls_accuracy", "val_cls_loss", "val_loss",
+                                       "val_reg_loss", "val_reg_mae"]
+    loss, cls_loss, reg_loss, acc, mae = model.evaluate(x, {"cls": y_cls, "reg": y_reg},
+                                                        verbose=0)
+    np.testing.assert_allclose(loss, cls_loss + 0.5 * reg_loss, rtol=1e-5)
+    assert acc > 0.9 and mae < 0.3
+    report = keras.debugging.check_gradients(model, x[:8], [y_cls[:8], y_reg[:8]], verbose=False)
+    assert max(report.values()) < 1e-6
+
+
+def test_multi_output_bad_targets_are_refused():
+    model = two_output_model()
+    model.compile(optimizer="adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"})
+    x = np.zeros((5, 4))
+    with pytest.raises(ValueError, match="2 outputs"):
+        model.fit(x, np.zeros(5), verbose=0)
+    with pytest.raises(ValueError, match="missing targets"):
+        model.fit(x, {"cls": np.zeros(5)}, verbose=0)
+    with pytest.raises(ValueError, match="unknown outputs"):
+        model.compile(optimizer="adam", loss={"klass": "mse"})

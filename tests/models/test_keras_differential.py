@@ -71,3 +71,31 @@ def test_training_matches_keras_on_the_same_weights(keras, build, optimizer, los
     np.testing.assert_allclose(n_eval, k_eval, rtol=2e-5, atol=1e-6)
     for ours, theirs in zip(n_weights, k_weights):
         np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+
+
+def two_outputs(K):
+    x = K.Input((4,))
+    h = K.layers.Dense(8, activation="tanh")(x)
+    return K.Model(x, [K.layers.Dense(2, activation="softmax", name="cls")(h),
+                       K.layers.Dense(1, name="reg")(h)])
+
+
+def test_multi_output_training_matches_keras(keras):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((40, 4)).astype("float32")
+    ys = [rng.integers(0, 2, 40), rng.standard_normal((40, 1)).astype("float32")]
+    weights = two_outputs(keras).get_weights()
+    results = []
+    for K in (keras, numnet):
+        model = two_outputs(K)
+        model.set_weights(weights)
+        model.compile(optimizer="sgd", loss=["sparse_categorical_crossentropy", "mse"],
+                      loss_weights=[1.0, 0.5], metrics=[["accuracy"], ["mae"]])
+        history = model.fit(x, ys, epochs=2, batch_size=16, shuffle=False, verbose=0,
+                            validation_split=0.25)
+        results.append((history.history, model.evaluate(x, ys, verbose=0)))
+    (k_hist, k_eval), (n_hist, n_eval) = results
+    assert set(n_hist) == set(k_hist)
+    for key in k_hist:
+        np.testing.assert_allclose(n_hist[key], k_hist[key], rtol=2e-5, atol=1e-6, err_msg=key)
+    np.testing.assert_allclose(n_eval, k_eval, rtol=2e-5, atol=1e-6)
