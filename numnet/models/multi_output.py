@@ -44,6 +44,7 @@ class MultiOutputLoss:
         weights = _per_output(1.0 if loss_weights is None else loss_weights, self.names,
                               "loss_weights")
         self.weights = [1.0 if w is None else float(w) for w in weights]
+        self.last_values = [0.0] * len(self.names)  # each output's loss on the last batch
 
     def check_targets(self, ys, output_shapes):
         for fn, y, shape in zip(self.losses, ys, output_shapes):
@@ -51,16 +52,18 @@ class MultiOutputLoss:
                 fn.check_targets(y, shape)
 
     def __call__(self, ys, preds):
-        return sum(w * float(fn(y, p)) for fn, w, y, p in
-                   zip(self.losses, self.weights, ys, preds) if fn is not None)
+        self.last_values = [0.0 if fn is None else float(fn(y, p))
+                            for fn, y, p in zip(self.losses, ys, preds)]
+        return sum(w * v for w, v in zip(self.weights, self.last_values))
 
     def value_and_gradient(self, ys, preds):
         total, grads = 0.0, []
-        for fn, w, y, p in zip(self.losses, self.weights, ys, preds):
+        for i, (fn, w, y, p) in enumerate(zip(self.losses, self.weights, ys, preds)):
             if fn is None:
                 grads.append(np.zeros_like(p))
                 continue
             value, grad = fn.value_and_gradient(y, p)
+            self.last_values[i] = float(value)
             total += w * float(value)
             # dL/dŷ_i = w_i · dL_i/dŷ_i
             grads.append(grad * np.asarray(w, dtype=grad.dtype) if w != 1.0 else grad)
@@ -84,15 +87,16 @@ class OutputMetric:
 
 
 class _LossTracker:
-    """Running mean of one output's loss, weighted by batch size (Keras's loss trackers)."""
+    """Running mean of one output's loss, weighted by batch size (Keras's loss trackers).
+    It reads the value the step just computed instead of computing the loss again."""
 
-    def __init__(self, fn):
-        self.fn = fn
+    def __init__(self, loss, index):
+        self.loss, self.index = loss, index
         self.reset_state()
 
     def update_state(self, y, pred):
         size = len(y)
-        self.total += float(self.fn(y, pred)) * size
+        self.total += self.loss.last_values[self.index] * size
         self.count += size
 
     def result(self):
@@ -105,7 +109,7 @@ class _LossTracker:
 def output_metrics(loss, metric_ids, ys, output_shapes):
     """Per-output loss trackers, then each output's metrics, named like Keras 3."""
     names = loss.names
-    tracked = [OutputMetric(_LossTracker(fn), i, f"{name}_loss")
+    tracked = [OutputMetric(_LossTracker(loss, i), i, f"{name}_loss")
                for i, (fn, name) in enumerate(zip(loss.losses, names)) if fn is not None]
     per_output = _per_output(metric_ids, names, "metrics") if isinstance(
         metric_ids, dict) or (isinstance(metric_ids, list) and metric_ids and all(
