@@ -399,9 +399,13 @@ class Loss:
         """``(loss, dloss/dy_pred)``: what one training step needs, in one call."""
         return self(y_true, y_pred), self.gradient(y_true, y_pred)
 
-    def value_and_logits_gradient(self, y_true, y_pred):
+    def value_and_logits_gradient(self, y_true, y_pred, checked=False):
         """``(loss, dloss/dz)`` where ``y_pred = softmax(z)`` or ``sigmoid(z)`` (cross-entropies
-        only): the same numbers as ``self(...)`` and ``logits_gradient(...)``."""
+        only): the same numbers as ``self(...)`` and ``logits_gradient(...)``.
+
+        ``checked`` (default False): True when ``check_targets`` already accepted ``y_true``
+        (as ``fit`` does once for the whole data set), so per-batch label checks are skipped.
+        """
         return self(y_true, y_pred), self.logits_gradient(y_true, y_pred)
 
     def _upstream(self, y_true, y_pred, sample_weight):
@@ -875,12 +879,14 @@ class SparseCategoricalCrossentropy(Loss):
             np.put_along_axis(grad, labels[..., None], _gather(grad, labels, -1)[..., None] - 1, -1)
         return (grad * _expand(upstream, -1)).astype(y_pred.dtype, copy=False)  # dl/dz = p - y
 
-    def value_and_logits_gradient(self, y_true, y_pred):
+    def value_and_logits_gradient(self, y_true, y_pred, checked=False):
         """``(loss, dloss/dz)`` where ``y_pred = softmax(z)``, computed together.
 
         The common case, a batch ``(N, classes)`` of probabilities with ``N`` integer labels
         and the default reduction, shares the work; it gives exactly the numbers of
-        ``self(y_true, y_pred)`` and ``logits_gradient(y_true, y_pred)``.
+        ``self(y_true, y_pred)`` and ``logits_gradient(y_true, y_pred)``. ``checked`` (default
+        False): True when ``check_targets`` already accepted the labels, so their range is not
+        checked again for every batch.
         """
         labels = y_true
         if not (isinstance(y_pred, np.ndarray) and y_pred.dtype.kind == "f" and y_pred.ndim == 2
@@ -890,20 +896,27 @@ class SparseCategoricalCrossentropy(Loss):
                 and self.reduction in ("sum_over_batch_size", "mean")):
             return super().value_and_logits_gradient(y_true, y_pred)
         n, classes = y_pred.shape
-        if labels.min() < 0 or labels.max() >= classes:
+        if not checked and (labels.min() < 0 or labels.max() >= classes):
             bad = labels.min() if labels.min() < 0 else labels.max()
             raise ValueError(_label_range_message(bad, classes, y_pred.shape))
-        rows = np.arange(n)
+        if labels.dtype != np.intp:
+            labels = labels.astype(np.intp)
+        # position of each sample's true class in the flattened (N, classes) array
+        positions = _row_starts(n, classes) + labels
         eps = config.epsilon()
-        total = y_pred.sum(axis=-1)
+        total = np.add.reduce(y_pred, axis=-1)
         if not total.all():
             total[total == 0] = 1  # as in call(): an all-zero row is left at 0
         # loss = mean over the batch of -log p[label], p normalised and clipped as in call()
-        p = y_pred[rows, labels] / total
-        losses = -np.log(np.clip(p, eps, 1.0 - eps, out=p))
-        value = float(losses.sum(dtype=losses.dtype) / n)
+        p = np.take(y_pred, positions)
+        p /= total
+        np.maximum(p, eps, out=p)  # clip(p, eps, 1 - eps), as two cheaper calls
+        np.minimum(p, 1.0 - eps, out=p)
+        log_p = np.log(p, out=p)
+        value = -float(log_p.sum(dtype=log_p.dtype) / n)  # the sum of -log p, negated once
         grad = y_pred.copy()
-        grad[rows, labels] -= 1
+        flat = grad.reshape(-1)
+        flat[positions] -= 1
         grad *= y_pred.dtype.type(1.0 / n)  # dl/dz = (p - onehot) / N
         return value, grad
 
@@ -938,6 +951,21 @@ class SparseCategoricalCrossentropy(Loss):
         config = super().get_config()
         config.update(from_logits=self.from_logits, ignore_class=self.ignore_class)
         return config
+
+
+_ROW_STARTS = {}
+
+
+def _row_starts(n, classes):
+    """``[0, classes, 2 * classes, ...]`` (n entries): where each row starts in a flattened
+    ``(n, classes)`` array; cached, as the same batch shape repeats every step."""
+    key = (n, classes)
+    starts = _ROW_STARTS.get(key)
+    if starts is None:
+        if len(_ROW_STARTS) > 64:
+            _ROW_STARTS.clear()
+        starts = _ROW_STARTS[key] = np.arange(n, dtype=np.intp) * classes
+    return starts
 
 
 def _one_hot_like(labels, y_pred, axis):

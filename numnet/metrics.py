@@ -77,6 +77,11 @@ def sparse_categorical_accuracy(y_true, y_pred):
         y_true: labels ``(N, ...)`` or ``(N, ..., 1)``, int or float.
         y_pred: probabilities or logits ``(N, ..., classes)``.
     """
+    if (type(y_pred) is np.ndarray and y_pred.ndim == 2 and y_pred.dtype.kind == "f"
+            and type(y_true) is np.ndarray and y_true.ndim == 1 and y_true.dtype.kind in "iu"):
+        # the common batch (N, classes) with integer labels (N,): compared as integers, which
+        # gives the comparison below for every label a float can hold exactly
+        return (y_pred.argmax(axis=-1) == y_true).astype(config.floatx())
     y_pred = _pred(y_pred)
     y_true = np.asarray(y_true, dtype=y_pred.dtype)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
@@ -175,6 +180,11 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None):
         dt = np.dtype(self.dtype)
+        if sample_weight is None and type(values) is np.ndarray and values.ndim == 1 \
+                and values.dtype == dt:  # one value per sample: the common case, in short
+            self.total = dt.type(self.total + np.add.reduce(values))
+            self.count = dt.type(self.count + values.shape[0])
+            return
         values = np.asarray(values, dtype=dt)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=dt)

@@ -18,19 +18,32 @@ def _check_positive_int(value, argument, layer):
 class _ActivationMixin:
     """Shared activation forward/backward for layers with an ``activation`` argument."""
 
-    def _activate(self, z):
+    def _activate(self, z, owned=True):
+        """``y = activation(z)``; keeps ``z`` and ``y`` for the backward pass. ``owned``
+        (default True): ``z`` was just computed by the layer, so it may be overwritten."""
+        activation = self.activation
+        if activation is activations.relu and owned and z.dtype.kind == "f":
+            # relu in place: z > 0 exactly where y > 0, so y also serves as z for the gradient
+            self._z = self._y = np.maximum(z, 0, out=z)
+            return z
         self._z = z
-        if self.activation is activations.linear:
+        if activation is activations.linear:
             self._y = z
             return z
-        self._y = self.activation(z)
+        if activation is activations.softmax and z.ndim == 2:
+            self._y = activations.softmax_rows(z)
+            return self._y
+        self._y = activation(z)
         return self._y
 
     def _activation_gradient(self, grad_y):
-        if self.activation is activations.linear:
+        activation = self.activation
+        if activation is activations.linear:
             return grad_y
+        if activation is activations.relu:
+            return grad_y * (self._z > 0)  # dL/dz = dL/dy where z > 0, else 0
         # dL/dz = dL/dy * f'(z)
-        return activations.gradient(self.activation, self._z, self._y, grad_y)
+        return activations.gradient(activation, self._z, self._y, grad_y)
 
 
 class Dense(_ActivationMixin, Layer):
@@ -105,7 +118,7 @@ class Dense(_ActivationMixin, Layer):
             np.matmul(x.T, grad_z, out=self.kernel.grad)
             if self.use_bias:
                 # dL/db = sum over the batch of dL/dz
-                grad_z.sum(axis=0, out=self.bias.grad)
+                np.add.reduce(grad_z, axis=0, out=self.bias.grad)
         if not self.needs_input_gradient:
             return None
         # dL/dx = dL/dz · W^T
@@ -144,7 +157,7 @@ class Activation(_ActivationMixin, Layer):
         self.activation = activations.get(activation)
 
     def forward(self, x, training=False):
-        return self._activate(x)
+        return self._activate(x, owned=False)
 
     def backward(self, grad_y):
         return self._activation_gradient(grad_y)

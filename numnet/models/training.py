@@ -223,7 +223,7 @@ class Trainer:
         """Forward and backward pass; returns (loss with penalties, y_pred)."""
         y_pred = self._forward(x, training=True)
         if self._fused:
-            loss_value, grad = self._loss_fn.value_and_logits_gradient(y, y_pred)
+            loss_value, grad = self._loss_fn.value_and_logits_gradient(y, y_pred, checked=True)
             self._backward(grad, pre_activation=True)
         else:
             loss_value, grad = self._loss_fn.value_and_gradient(y, y_pred)
@@ -554,8 +554,13 @@ def _first(x):
 
 
 def _take(x, index):
-    """Rows ``index`` of an array, or of each array of a multi-input list."""
-    return [a[index] for a in x] if isinstance(x, list) else x[index]
+    """Rows ``index`` (a slice or an array of row numbers) of an array, or of each array of a
+    multi-input list."""
+    if isinstance(x, list):
+        return [_take(a, index) for a in x]
+    if x.ndim > 1 and type(index) is np.ndarray:
+        return np.take(x, index, axis=0)  # the same rows as x[index], a little sooner
+    return x[index]
 
 
 def _check_int(value, argument, minimum):

@@ -63,15 +63,14 @@ class Adam(Optimizer):
     def update_step(self, grad, variable, learning_rate, index):
         t = self.iterations + 1
         # bias correction, with the betas rounded to the weight's dtype as Keras does
-        beta_1 = self._cast(self.beta_1, variable.dtype)
-        beta_2 = self._cast(self.beta_2, variable.dtype)
+        beta_1, beta_2 = self._betas(variable.dtype)
         alpha = learning_rate * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
         m, v, tmp = self._momentums[index], self._velocities[index], self._tmp[index]
         kernel = None if self.amsgrad else fused.adam_kernel()
         if kernel is not None and fused.usable(grad, variable, m, v):
             # the same operations as below in one pass (numba; see optimizers/fused.py)
             as_dtype = variable.dtype.type
-            kernel(grad.reshape(-1), variable.reshape(-1), m.reshape(-1), v.reshape(-1),
+            kernel(fused.flat(grad), fused.flat(variable), fused.flat(m), fused.flat(v),
                    as_dtype(1.0 - self.beta_1), as_dtype(1.0 - self.beta_2), as_dtype(alpha),
                    as_dtype(self.epsilon))
             return
@@ -91,6 +90,15 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)
         tmp *= alpha
         variable -= tmp  # w <- w - alpha * m / (sqrt(v) + epsilon)
+
+    def _betas(self, dtype):
+        """``(beta_1, beta_2)`` rounded to ``dtype``, as Python floats (cached per step shape)."""
+        key = (self.beta_1, self.beta_2, dtype)
+        cached = getattr(self, "_betas_cache", None)
+        if cached is None or cached[0] != key:
+            cached = self._betas_cache = (key, (self._cast(self.beta_1, dtype),
+                                                self._cast(self.beta_2, dtype)))
+        return cached[1]
 
     def get_config(self):
         config = super().get_config()

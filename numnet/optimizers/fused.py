@@ -11,6 +11,7 @@ numba is imported, and the kernel compiled (about a second, cached on disk after
 first update, not at ``import numnet``.
 """
 import os
+import weakref
 
 import numpy as np
 
@@ -49,9 +50,24 @@ def _compile():
 
 def usable(*arrays):
     """True when the kernels can take these arrays (of one shape): all float32 or all float64,
-    each contiguous."""
+    each contiguous. The answer for the last arrays seen is remembered (an array's dtype and
+    layout never change), as an optimizer passes the same buffers at every step."""
+    global _last_usable
+    if len(arrays) == len(_last_usable) and all(a is r() for a, r in zip(arrays, _last_usable)):
+        return True
     dtype = arrays[0].dtype
-    return dtype in _FLOATS and all(a.dtype == dtype and a.flags.c_contiguous for a in arrays)
+    ok = dtype in _FLOATS and all(a.dtype == dtype and a.flags.c_contiguous for a in arrays)
+    if ok:  # weak references: remembering the arrays must not keep them alive
+        _last_usable = tuple(weakref.ref(a) for a in arrays)
+    return ok
+
+
+def flat(array):
+    """``array`` as 1-D (itself when it already is; a view otherwise)."""
+    return array if array.ndim == 1 else array.reshape(-1)
+
+
+_last_usable = ()
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))

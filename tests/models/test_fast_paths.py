@@ -249,3 +249,54 @@ def test_same_seed_same_weights_with_or_without_the_kernel(monkeypatch):
         results.append(model.get_weights())
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_kernel_check_remembers_arrays_without_keeping_them_alive():
+    import gc
+    import weakref
+    a, b = np.zeros(10, dtype=np.float32), np.zeros(10, dtype=np.float32)
+    assert fused.usable(a, b) and fused.usable(a, b)  # the second answer is remembered
+    gone = weakref.ref(a)
+    del a
+    gc.collect()
+    assert gone() is None
+    assert not fused.usable(np.zeros(20, dtype=np.float32)[::2], b)
+
+
+# ------------------------------------------------------------------ activations in place
+def test_dense_relu_and_softmax_match_the_activation_functions():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((5, 3)).astype(np.float32)
+    for name in ("relu", "softmax"):
+        layer = layers.Dense(4, activation=name)
+        y = layer(x)
+        z = x @ layer.kernel.value + layer.bias.value
+        np.testing.assert_array_equal(y, numnet.activations.get(name)(z))
+        grad = rng.standard_normal(y.shape).astype(np.float32)
+        expected = numnet.activations.gradient(numnet.activations.get(name), z, y, grad)
+        layer.forward(x, training=True)
+        np.testing.assert_array_equal(layer._activation_gradient(grad), expected)
+
+
+def test_activation_layer_never_overwrites_its_input():
+    x = np.array([[-1.0, 2.0], [3.0, -4.0]], dtype=np.float32)
+    before = x.copy()
+    for name in ("relu", "softmax"):
+        y = layers.Activation(name)(x)
+        np.testing.assert_array_equal(x, before)
+        assert not np.shares_memory(x, y)
+
+
+# ------------------------------------------------------------------ metrics in short
+def test_sparse_accuracy_with_integer_labels_equals_the_float_comparison():
+    rng = np.random.default_rng(5)
+    p = rng.random((40, 7)).astype(np.float32)
+    labels = rng.integers(0, 7, 40)
+    fast = numnet.metrics.sparse_categorical_accuracy(labels, p)
+    slow = numnet.metrics.sparse_categorical_accuracy(labels.astype(np.float32), p)
+    assert fast.dtype == slow.dtype
+    np.testing.assert_array_equal(fast, slow)
+    mean_fast, mean_slow = numnet.metrics.Mean(), numnet.metrics.Mean()
+    mean_fast.update_state(fast)
+    mean_slow.update_state(list(slow))
+    assert mean_fast.result() == mean_slow.result()
