@@ -16,7 +16,7 @@ Frameworks (each optional except numnet; a missing one is reported as "not insta
                    runs as one compiled pass, with bit-identical results;
 * ``torch``        PyTorch eager, an idiomatic loop: ``nn.Sequential``, ``randperm`` index
                    shuffling, ``zero_grad / backward / step``, running loss and accuracy;
-* ``torch-loader`` (only when asked for) the same with the tutorials' ``DataLoader(TensorDataset,
+* ``torch-loader`` the same loop fed by the tutorials' ``DataLoader(TensorDataset,
                    batch_size, shuffle=True)`` instead of ``randperm`` indexing;
 * ``keras-tf``     Keras 3 on TensorFlow;
 * ``keras-torch``  Keras 3 on PyTorch.
@@ -60,8 +60,7 @@ CONFIGS = {
     "memory": {"kind": "memory", "model": "mlp", "batch": 32,
                "label": "fit on 60,000 images: peak memory beyond the data"},
 }
-FRAMEWORKS = ["numnet", "numnet-numba", "torch", "keras-tf", "keras-torch"]
-EXTRA_FRAMEWORKS = ["torch-loader"]  # run only when named in --frameworks
+FRAMEWORKS = ["numnet", "numnet-numba", "torch", "torch-loader", "keras-tf", "keras-torch"]
 SAMPLES = 48000
 MEMORY_SAMPLES = 60000
 WARMUP_BATCHES = 20
@@ -423,7 +422,7 @@ def main(argv=None):
                         help=f"comma-separated configs among {','.join(CONFIGS)}")
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS),
                         help="comma-separated among "
-                             + ",".join(FRAMEWORKS + EXTRA_FRAMEWORKS))
+                             + ",".join(FRAMEWORKS))
     parser.add_argument("--samples", type=int, default=SAMPLES,
                         help=f"images per epoch (default {SAMPLES})")
     parser.add_argument("--slow", type=float, default=60.0,
@@ -452,9 +451,9 @@ def main(argv=None):
         if name not in CONFIGS:
             parser.error(f"unknown config {name!r}; choose among {', '.join(CONFIGS)}")
     for name in frameworks:
-        if name not in FRAMEWORKS + EXTRA_FRAMEWORKS:
+        if name not in FRAMEWORKS:
             parser.error(f"unknown framework {name!r}; choose among "
-                         f"{', '.join(FRAMEWORKS + EXTRA_FRAMEWORKS)}")
+                         f"{', '.join(FRAMEWORKS)}")
     info = machine_info()
     present = {f: available(args, f) for f in frameworks}
     if "numnet" in present and not present["numnet"]:
