@@ -103,8 +103,7 @@ class CallbackList:
 
     def __init__(self, callbacks=None, model=None, params=None):
         self.callbacks = []
-        for hook in _HOOKS:
-            setattr(self, hook, _call_each([], hook))
+        self.__dict__.update(_no_listeners())
         for callback in callbacks or []:
             self.append(callback)
         for callback in self.callbacks:
@@ -121,12 +120,23 @@ class CallbackList:
                 f"{callback!r} of type {type(callback).__name__}.")
         self.callbacks.append(callback)
         for hook in _HOOKS:
-            listeners = [getattr(c, hook) for c in self.callbacks if _overrides(c, hook)]
-            setattr(self, hook, _call_each(listeners, hook))
+            if _overrides(callback, hook):
+                listeners = getattr(self, hook).listeners + [getattr(callback, hook)]
+                setattr(self, hook, _call_each(listeners, hook))
 
     def has_hook(self, hook):
         """True when some callback overrides ``hook`` (e.g. ``'on_train_batch_end'``)."""
         return bool(getattr(self, hook).listeners)
+
+
+_NO_LISTENERS = {}
+
+
+def _no_listeners():
+    """``hook name -> a function that calls nobody``, built once (they hold no state)."""
+    if not _NO_LISTENERS:
+        _NO_LISTENERS.update({hook: _call_each([], hook) for hook in _HOOKS})
+    return _NO_LISTENERS
 
 
 def _call_each(listeners, hook_name):
