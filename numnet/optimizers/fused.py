@@ -50,8 +50,9 @@ def _compile():
 
 def usable(*arrays):
     """True when the kernels can take these arrays (of one shape): all float32 or all float64,
-    each contiguous. The answer for the last arrays seen is remembered (an array's dtype and
-    layout never change), as an optimizer passes the same buffers at every step."""
+    each contiguous. The answer for the last arrays seen is remembered, as an optimizer passes
+    the same buffers at every step (an array keeps its dtype and layout unless someone assigns
+    ``a.dtype`` or ``a.shape``, which nothing does to an optimizer's buffers)."""
     global _last_usable
     if len(arrays) == len(_last_usable) and all(a is r() for a, r in zip(arrays, _last_usable)):
         return True
