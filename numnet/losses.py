@@ -24,6 +24,7 @@ import numpy as np
 
 from numnet import config
 from numnet.utils.naming import to_snake_case, unique_name, unknown_name_error
+from numnet.utils.serialization import function_config, restore_function
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -515,19 +516,12 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self):
         config = super().get_config()
-        config["fn"] = getattr(self.fn, "__name__", repr(self.fn))
-        config.update(self._fn_kwargs)
+        config.update(function_config(self.fn, self._fn_kwargs))
         return config
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        fn = _FUNCTIONS.get(config.pop("fn", None))
-        if fn is None:
-            raise ValueError(
-                "LossFunctionWrapper.from_config: only numnet's own loss functions can be "
-                f"restored ({', '.join(sorted(_FUNCTIONS))})."
-            )
+        fn, config = restore_function(config, _FUNCTIONS, "LossFunctionWrapper", "loss")
         return cls(fn, **config)
 
 

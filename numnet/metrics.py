@@ -23,6 +23,7 @@ from numnet.losses import (
     squeeze_or_expand_to_same_rank,
 )
 from numnet.utils.naming import to_snake_case, unique_name, unknown_name_error
+from numnet.utils.serialization import function_config, restore_function
 
 
 # ------------------------------------------------------------------------ metric functions
@@ -240,19 +241,12 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self):
         config = super().get_config()
-        config["fn"] = getattr(self._fn, "__name__", repr(self._fn))
-        config.update(self._fn_kwargs)
+        config.update(function_config(self._fn, self._fn_kwargs))
         return config
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        fn = _FUNCTIONS.get(config.pop("fn", None))
-        if fn is None:
-            raise ValueError(
-                "MeanMetricWrapper.from_config: only numnet's own metric functions can be "
-                f"restored ({', '.join(sorted(_FUNCTIONS))})."
-            )
+        fn, config = restore_function(config, _FUNCTIONS, "MeanMetricWrapper", "metric")
         return cls(fn, **config)
 
 

@@ -40,3 +40,21 @@ def deserialize_builtin(config, lookup, kind):
         if "argument" not in str(error):
             raise
         raise ValueError(f"Invalid config for {kind} {cls.__name__}: {error}") from None
+
+
+def function_config(fn, fn_kwargs):
+    """The config entries of a wrapper around a registered function (a loss or metric
+    wrapper): ``{'fn': its name, **its keyword arguments}``."""
+    return {"fn": getattr(fn, "__name__", repr(fn)), **fn_kwargs}
+
+
+def restore_function(config, functions, owner, kind):
+    """Inverse of ``function_config``: ``(fn, remaining config)`` with ``fn`` looked up by name
+    in the closed registry ``functions``; raises a ValueError naming ``owner`` (the wrapper
+    class) and ``kind`` (e.g. 'loss') for any other name."""
+    config = dict(config)
+    fn = functions.get(config.pop("fn", None))
+    if fn is None:
+        raise ValueError(f"{owner}.from_config: only numnet's own {kind} functions can be "
+                         f"restored ({', '.join(sorted(functions))}).")
+    return fn, config
