@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import activations, initializers, regularizers
 from . import conv_utils as cu
-from .core import _ActivationMixin, _check_positive_int
+from .core import _ActivationMixin, _check_positive_int, kernel_layer_config
 from .layer import Layer
 
 # At inference, batches whose im2col matrix would exceed this many bytes run in chunks.
@@ -180,14 +180,7 @@ class _Conv(_ActivationMixin, Layer):
             "data_format": self.data_format,
             "dilation_rate": list(self.dilation_rate),
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)
-            if self.kernel_regularizer else None,
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer)
-            if self.bias_regularizer else None,
+            **kernel_layer_config(self),
             "activity_regularizer": None,
             "kernel_constraint": None,
             "bias_constraint": None,

@@ -15,6 +15,21 @@ def _check_positive_int(value, argument, layer):
     return int(value)
 
 
+def kernel_layer_config(layer):
+    """The config entries that Dense and the convolutions share, in Keras's order: activation,
+    use_bias, the two initializers and the two regularizers."""
+    return {
+        "activation": activations.serialize(layer.activation),
+        "use_bias": layer.use_bias,
+        "kernel_initializer": initializers.serialize(layer.kernel_initializer),
+        "bias_initializer": initializers.serialize(layer.bias_initializer),
+        "kernel_regularizer": regularizers.serialize(layer.kernel_regularizer)
+        if layer.kernel_regularizer else None,
+        "bias_regularizer": regularizers.serialize(layer.bias_regularizer)
+        if layer.bias_regularizer else None,
+    }
+
+
 class _ActivationMixin:
     """Shared activation forward/backward for layers with an ``activation`` argument."""
 
@@ -126,19 +141,9 @@ class Dense(_ActivationMixin, Layer):
 
     def get_config(self):
         cfg = super().get_config()
-        cfg.update({
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)
-            if self.kernel_regularizer else None,
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer)
-            if self.bias_regularizer else None,
-            "kernel_constraint": None,
-            "bias_constraint": None,
-        })
+        cfg["units"] = self.units
+        cfg.update(kernel_layer_config(self))
+        cfg.update({"kernel_constraint": None, "bias_constraint": None})
         return cfg
 
 
